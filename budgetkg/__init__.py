@@ -1,0 +1,1 @@
+"""budgetkg: budget disclosures into a knowledge graph."""

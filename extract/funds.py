@@ -1,0 +1,90 @@
+"""项目资金（元）: the funds of one performance table, read from a stream of cells.
+
+Layouts differ (label and figure side by side; both labels on one row and both figures on the
+next; labels wrapped over three lines as 其中：中 / 央财政资 / 金), so labels are recognised in the
+running text and each figure goes to the oldest label still waiting for one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable
+
+from budgetkg.extract.model import Funds
+
+AMOUNT = re.compile(r"^-?\d[\d,，]*(\.\d+)?$")
+FUND_KEYS = re.compile(
+    r"(?P<period_total>实施期资金总额|实施期资金)"
+    r"|(?P<annual_total>年度资金总额|年度资金)"
+    r"|(?P<central>中央)"
+    r"|(?P<provincial>省级|省财政)"
+    r"|(?P<city_county>市县|市[(（]区[)）]|县[(（]区[)）]|县[(（]市[)）]|市级|区级|县级|市区)"
+    r"|(?P<self_raised>自筹)"
+    r"|(?P<other>其他资金|其它资金)"
+)
+SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
+
+
+def parse_amount(text: str) -> int | float | None:
+    """An amount as printed: 14,663,000 → 14663000; 809,020.7 → 809020.7; blank → None."""
+    s = re.sub(r"[\s,，]", "", text)
+    if not s or not AMOUNT.match(s):
+        return None
+    value = float(s)
+    return int(value) if value.is_integer() and "." not in s else value
+
+
+def read_funds(cells: Iterable[str]) -> tuple[Funds, Funds]:
+    """(implementation-period funds, annual funds) from the cells of the funds rows."""
+    found = _collect(cells)
+    sides = _split_sources(found)
+    period = Funds(total=_first(found["period_total"]), **sides[0])
+    annual = Funds(total=_first(found["annual_total"]), **sides[1])
+    return period, annual
+
+
+def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
+    """Figures per fund key, in the order the labels were printed."""
+    found: dict[str, list[int | float]] = defaultdict(list)
+    waiting: deque[str] = deque()
+    buffer = ""
+    for cell in cells:
+        amount = parse_amount(cell)
+        if amount is not None and waiting:
+            found[waiting.popleft()].append(amount)
+            continue
+        buffer += re.sub(r"\s+", "", cell)
+        for m in FUND_KEYS.finditer(buffer):
+            waiting.append(m.lastgroup or "")
+            buffer = buffer[m.end():]
+    return found
+
+
+def _first(values: list[int | float]) -> int | float | None:
+    return values[0] if values else None
+
+
+def _split_sources(found: dict[str, list[int | float]]) -> tuple[dict, dict]:
+    """Source figures for each side; a single column goes to the total it adds up to."""
+    period: dict = {k: None for k in SOURCES}
+    annual: dict = {k: None for k in SOURCES}
+    single = {k: found[k][0] for k in SOURCES if len(found.get(k, ())) == 1}
+    for key in SOURCES:
+        values = found.get(key, [])
+        if len(values) >= 2:
+            period[key], annual[key] = values[0], values[1]
+    if single:
+        target = annual if _single_column_is_annual(found, sum(single.values())) else period
+        target.update(single)
+    return period, annual
+
+
+def _single_column_is_annual(found: dict[str, list[int | float]], total: float) -> bool:
+    annual_total = _first(found.get("annual_total", []))
+    period_total = _first(found.get("period_total", []))
+    if annual_total is not None and abs(annual_total - total) < 0.5:
+        return True
+    if period_total is not None and abs(period_total - total) < 0.5:
+        return False
+    return annual_total is not None

@@ -1,0 +1,94 @@
+"""Place each indicator under its 二级指标 when the printed labels sit in the wrong rows.
+
+Converters displace the merged label cells of the indicator table: a label lands one or many
+rows early, two labels share a row, a level-1 label sits on a cost row. Reading the labels
+literally then files counts under 质量指标 and dates under 成本指标. The labels that are printed
+still give the categories and their order; this module chooses, for every indicator, one of
+those labels so that the order is kept and the indicator's own content (a date is 时效, money
+is 成本, a count is 数量, 满意 is 满意度) agrees as far as it can with where it is filed. Where
+content says nothing, the literal position wins; a category whose label the block does not
+print is never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
+MONEY = re.compile(r"元|\d\s*万\s*/")
+COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
+TIMELY = re.compile(r"及时|时限|时间|进度|按时")
+PRODUCT = ("数量", "质量", "时效", "成本")
+
+EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
+INHERITED_BONUS = 0.5  # the label is the last one printed above it
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An indicator with the label events around it, as read literally."""
+
+    name: str
+    value: str
+    state: int  # index of the last label event at or before this indicator (-1: none)
+    explicit: bool  # that label is printed on this indicator's row
+
+
+def content_scores(name: str, value: str) -> dict[str, float]:
+    """How well an indicator's own text fits each output category (+1 fits, −1 contradicts)."""
+    if "满意" in name:
+        return {"满意度": 1.0, **{c: -1.0 for c in PRODUCT}}
+    if DATE.search(value) and "%" not in value:
+        return _one_of("时效")
+    if MONEY.search(value):
+        return _one_of("成本")
+    if TIMELY.search(name):
+        return {"时效": 1.0, "数量": -0.5, "成本": -0.5}
+    if COUNT.search(value) and "%" not in value:
+        return {"数量": 1.0, "时效": -1.0, "成本": -1.0, "质量": -0.5}
+    if "%" in value or "率" in name:
+        return {"质量": 0.5, "数量": -0.5, "成本": -0.5}
+    return {}
+
+
+def _one_of(category: str) -> dict[str, float]:
+    return {c: (1.0 if c == category else -1.0) for c in PRODUCT} | {"满意度": -1.0}
+
+
+def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
+    """The label event each indicator is filed under: in order, fitting content and layout."""
+    if not items or not categories:
+        return [max(it.state, 0) for it in items]
+    n_states = len(categories)
+    scores = [[_score(it, s, categories[s]) for s in range(n_states)] for it in items]
+    return _monotone_best(scores)
+
+
+def _score(item: Placed, state: int, category: str) -> float:
+    score = content_scores(item.name, item.value).get(category, 0.0)
+    if state == item.state:
+        score += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
+    return score
+
+
+def _monotone_best(scores: list[list[float]]) -> list[int]:
+    """Non-decreasing state sequence with the best total score (Viterbi with forward moves)."""
+    n, k = len(scores), len(scores[0])
+    neg = float("-inf")
+    best = [[neg] * k for _ in range(n)]
+    back = [[0] * k for _ in range(n)]
+    best[0] = list(scores[0])
+    for i in range(1, n):
+        run_max, run_arg = neg, 0
+        for s in range(k):
+            if best[i - 1][s] > run_max:
+                run_max, run_arg = best[i - 1][s], s
+            best[i][s] = run_max + scores[i][s]
+            back[i][s] = run_arg
+    state = max(range(k), key=lambda s: (best[n - 1][s], -s))
+    path = [state]
+    for i in range(n - 1, 0, -1):
+        state = back[i][state]
+        path.append(state)
+    return path[::-1]

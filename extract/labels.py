@@ -1,0 +1,101 @@
+"""Label vocabularies of the 项目支出绩效目标表 and how cells are matched against them.
+
+Converters break labels apart (wrapped cells, inserted spaces, doubled glyphs) and merge them with
+their values (实施单位 山西省学会…), so every match here works on white-space-free text and
+accepts a label followed by its value in the same cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+SPACE = re.compile(r"\s+")
+PUNCT_TAIL = re.compile(r"[:：]+$")
+
+
+def squash(text: str) -> str:
+    """Text without white space, the form all label matching uses."""
+    return SPACE.sub("", text)
+
+
+# Header fields of one performance table: field → labels as printed, longest first.
+HEADER_LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称",),
+    "supervising": ("主管部门及代码", "主管部门"),
+    "implementing_unit": ("实施单位",),
+    "attribute": ("项目属性",),
+    "period": ("项目日期", "项目周期", "实施期限", "项目期"),
+    "funds": ("项目资金(元)", "项目资金（元）", "项目资金"),
+    "overview": ("项目概况", "项目概述", "项目简介"),
+    "legal_basis": ("立项依据",),
+    "necessity": ("项目设立必要性", "设立必要性"),
+    "measures": ("保证项目实施的制度、措施", "保证项目实施的制度,措施", "保证项目实施的制度", "保障措施"),
+    "plan": ("项目实施计划", "实施计划"),
+    "goal_columns": ("实施期目标", "年度目标"),
+    "goal": ("总体目标",),
+    "kpi_header": ("一级指标",),
+}
+
+FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)")
+
+
+@dataclass(frozen=True)
+class LevelLabel:
+    label: str
+    level: int
+    category: str
+    parent: str | None
+
+
+@lru_cache(maxsize=1)
+def level_labels() -> dict[str, LevelLabel]:
+    """The 一级/二级指标 vocabulary from data/kpi_levels.csv, keyed by white-space-free label."""
+    text = resources.files("budgetkg.extract").joinpath("data/kpi_levels.csv").read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    out = {}
+    for row in csv.DictReader(lines):
+        out[row["label"]] = LevelLabel(
+            row["label"], int(row["level"]), row["category"], row["parent"] or None
+        )
+    return out
+
+
+def level_label(cell: str) -> LevelLabel | None:
+    """The level label a cell holds, also when printed without 指标 or cut short by the page."""
+    key = PUNCT_TAIL.sub("", squash(cell))
+    if not key:
+        return None
+    vocab = level_labels()
+    if key in vocab:
+        return vocab[key]
+    if key + "指标" in vocab:
+        return vocab[key + "指标"]
+    if len(key) >= 5:
+        for label, info in vocab.items():
+            if label.startswith(key):
+                return info
+    return None
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """A label as printed, with white space allowed between its glyphs and a colon after it."""
+    glyphs = (r"[(（]" if c in "(（" else r"[)）]" if c in ")）" else re.escape(c) for c in label)
+    return re.compile(r"^\s*" + r"\s*".join(glyphs) + r"\s*[:：]?\s*")
+
+
+_HEADER_PATTERNS = [
+    (field, label, _label_pattern(label)) for field, labels in HEADER_LABELS.items() for label in labels
+]
+
+
+def split_header_label(cell: str) -> tuple[str, str, str] | None:
+    """(field, label, rest of the cell as printed) when a cell starts with a header label."""
+    for field, label, pattern in _HEADER_PATTERNS:
+        m = pattern.match(cell)
+        if m:
+            return field, label, cell[m.end():].strip()
+    return None

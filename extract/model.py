@@ -1,0 +1,180 @@
+"""Typed records that move through the extraction pipeline.
+
+read → layout (Document of Rows) → segment (Sections) → tables / citations / KPIs → Record.
+Every record keeps the 1-based line span of the original file it came from, so that each
+fact in the graph can be traced back to its place in the disclosure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the normalized document: a table row, a heading or a paragraph.
+
+    `cells` are stripped of markup and surrounding white space; in layouts that mark cell
+    boundaries (tabs, pipes, <td>) empty cells are kept so positions survive. `text` is the
+    row's visible text with cells joined by a single space.
+    """
+
+    line: int
+    end_line: int
+    cells: tuple[str, ...]
+    text: str
+    heading: int = 0  # markdown/HTML heading level, 0 when not a heading
+
+    @property
+    def filled(self) -> tuple[str, ...]:
+        """The non-empty cells, in order."""
+        return tuple(c for c in self.cells if c)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A disclosure read from one file, whatever converter produced it."""
+
+    source: str  # base name of the input file
+    path: str
+    encoding: str
+    family: str  # tsv | html | markdown | pdftotext | cell-per-line | text
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something the extractor could not read, with the line where it happened."""
+
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the disclosure (概况, 预算报表, 情况说明, 绩效, 名词解释 …) with its span."""
+
+    kind: str
+    title: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """A parsed 指标值; `raw` is always the string as printed."""
+
+    raw: str
+    kind: str  # numeric | deadline | qualitative | empty | unparsed
+    comparator: str | None = None  # ≥ ≤ = > < (words such as 不低于 folded to these)
+    number: Decimal | None = None
+    upper: Decimal | None = None  # for ranges such as 6-20项
+    unit: str | None = None  # 项, %, 万元/个 …, the scale prefix removed from money units
+    scale: int | None = None  # 10**4 for 万, 10**8 for 亿, 1 otherwise when a number is given
+    deadline: str | None = None  # normalized date text for deadline values, e.g. "12-31" or "2023-06"
+    flagged: bool = False  # True when the value could not be understood
+
+
+@dataclass(frozen=True)
+class Kpi:
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    value: str
+    line: int
+    parsed: KpiValue | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One document cited in a text field, e.g. 《title》（晋政办发〔2021〕42号）."""
+
+    title: str | None
+    doc_number: str | None  # normalized to GB/T 9704 form 机关代字〔年份〕序号号
+    raw: str
+    line: int
+    end_line: int
+    relation: str = "legal_basis"  # legal_basis | implementing_rule | mentioned
+    truncated: bool = False  # cut off by the page: no closing 》, bracket or 号
+
+
+@dataclass(frozen=True)
+class Funds:
+    """项目资金 in 元, as printed; None where the document gives no figure."""
+
+    total: int | float | None = None
+    central: int | float | None = None
+    provincial: int | float | None = None
+    city_county: int | float | None = None
+    self_raised: int | float | None = None
+    other: int | float | None = None
+
+
+@dataclass(frozen=True)
+class PerformanceProject:
+    """One 项目支出绩效目标表."""
+
+    name: str | None
+    line: int
+    end_line: int
+    supervising_dept: str | None = None
+    supervising_code: str | None = None
+    implementing_unit: str | None = None
+    attribute: str | None = None
+    period: str | None = None
+    period_funds: Funds = field(default_factory=Funds)
+    annual_funds: Funds = field(default_factory=Funds)
+    legal_bases: tuple[Citation, ...] = ()
+    period_kpis: tuple[Kpi, ...] = ()
+    annual_kpis: tuple[Kpi, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)  # 项目概况, 立项依据, … as printed
+    text_lines: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str | None = None
+    code: str | None = None
+    year: int | None = None
+    level: str | None = None  # province | city | district
+
+
+@dataclass(frozen=True)
+class FunctionRow:
+    """A coded row of 预算支出总表 (功能分类), amounts in 万元."""
+
+    code: str
+    name: str
+    total: float | None
+    basic: float | None
+    project: float | None
+    line: int
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """A row of 项目支出预算表 (万元); table is current or carryover."""
+
+    name: str
+    amount: float | None
+    table: str
+    line: int
+    unit: str | None = None  # the 单位名称 column where the table gives one
+
+
+@dataclass(frozen=True)
+class Record:
+    """All that one disclosure yields."""
+
+    source: str
+    department: Department = field(default_factory=Department)
+    totals: dict[str, float | None] = field(default_factory=dict)
+    expenditure_by_function: tuple[FunctionRow, ...] = ()
+    project_budget_lines: tuple[BudgetLine, ...] = ()
+    department_kpis: tuple[Kpi, ...] = ()
+    performance_projects: tuple[PerformanceProject, ...] = ()
+    sections: tuple[Section, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    family: str | None = None
+    encoding: str | None = None

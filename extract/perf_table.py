@@ -1,0 +1,185 @@
+"""项目支出绩效目标表: find each table and read its header, funds, texts and indicators.
+
+A table starts at a 项目名称 row that is followed by a 主管部门 row (the 项目支出预算表 also has
+a 项目名称 column, but never a 主管部门 row) and ends before the next table, at its signature row
+(负责人 / 填报日期) or at the next heading of the disclosure. The header is read as a stream of
+cells in which every label takes the cells up to the next label, so values wrapped over lines
+(pdftotext) or merged into the label's cell (实施单位 山西省…) read the same as tidy ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from budgetkg.extract.citations import find_citations
+from budgetkg.extract.funds import read_funds
+from budgetkg.extract.kpi_table import read_kpis
+from budgetkg.extract.labels import FOOTER, level_label, split_header_label, squash
+from budgetkg.extract.model import Issue, PerformanceProject, Row
+
+HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+KPI_HEADER = re.compile(r"一级指|三级指|二级指")
+SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
+TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
+LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
+
+
+@dataclass(frozen=True)
+class Block:
+    """The rows of one performance table, split into header and indicator rows."""
+
+    rows: tuple[Row, ...]
+    kpi_header: tuple[Row, ...]
+    kpi_rows: tuple[Row, ...]
+
+
+@dataclass
+class HeaderFields:
+    """Cells collected per header label, each with the line it was printed on."""
+
+    cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    funds: list[str] = field(default_factory=list)
+
+    def text(self, name: str) -> str | None:
+        parts = [t for _, t in self.cells.get(name, []) if t]
+        return "".join(parts) if parts else None
+
+
+def find_blocks(rows: Sequence[Row]) -> list[tuple[int, int]]:
+    """(start, end) row indices of every performance table, end exclusive."""
+    starts = [i for i, row in enumerate(rows) if _starts_table(rows, i)]
+    blocks = []
+    for n, start in enumerate(starts):
+        limit = starts[n + 1] if n + 1 < len(starts) else len(rows)
+        blocks.append((start, _block_end(rows, start, limit)))
+    return blocks
+
+
+def _starts_table(rows: Sequence[Row], i: int) -> bool:
+    first = rows[i].filled[:1]
+    if not first or not squash(first[0]).startswith("项目名称"):
+        return False
+    ahead = rows[i + 1 : i + 1 + LOOKAHEAD]
+    return any("主管部门" in squash(r.text) for r in ahead)
+
+
+def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
+    for j in range(start + 1, limit):
+        first = rows[j].filled[0] if rows[j].filled else ""
+        if FOOTER.match(squash(first)):
+            return j + 1
+        if rows[j].heading or (HEADING.match(first) and len(rows[j].filled) == 1):
+            return j
+    return limit
+
+
+def split_block(rows: Sequence[Row]) -> Block:
+    """Separate the header rows from the indicator table of one block."""
+    k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
+    end = k
+    while end < len(rows) and _is_header_row(rows[end]):
+        end += 1
+    body = [r for r in rows[end:] if not FOOTER.match(squash(r.text))]
+    return Block(tuple(rows[:k]), tuple(rows[k:end]), tuple(body))
+
+
+def _opens_indicators(row: Row) -> bool:
+    """The indicator header row, or the first indicator row where that header is missing."""
+    return bool(KPI_HEADER.search(squash(row.text))) or any(level_label(c) for c in row.filled)
+
+
+def _is_header_row(row: Row) -> bool:
+    text = squash(row.text)
+    return bool(KPI_HEADER.search(text)) or bool(re.fullmatch(r"[一二三级指标值绩效]+", text))
+
+
+def read_header(rows: Sequence[Row]) -> HeaderFields:
+    """Collect the cells after each label up to the next label."""
+    fields = HeaderFields()
+    current = None
+    for row in rows:
+        for cell in row.filled:
+            hit = split_header_label(cell)
+            if hit:
+                current, cell = hit[0], hit[2]
+                fields.cells.setdefault(current, [])
+            if not cell or current is None:
+                continue
+            if current == "funds":
+                fields.funds.append(cell)
+            else:
+                fields.cells[current].append((row.line, cell))
+    return fields
+
+
+def read_project(rows: Sequence[Row]) -> tuple[PerformanceProject, list[Issue]]:
+    """One performance table into a record."""
+    block = split_block(rows)
+    fields = read_header(block.rows)
+    period_funds, annual_funds = read_funds(fields.funds)
+    period_kpis, annual_kpis, kpi_issues = read_kpis(block.kpi_header, block.kpi_rows)
+    code, dept = _supervising(fields.text("supervising"))
+    texts, spans = _texts(fields)
+    legal = find_citations(fields.cells.get("legal_basis", []), "legal_basis")
+    project = PerformanceProject(
+        name=fields.text("name"),
+        line=rows[0].line,
+        end_line=rows[-1].end_line,
+        supervising_dept=dept,
+        supervising_code=code,
+        implementing_unit=fields.text("implementing_unit"),
+        attribute=fields.text("attribute"),
+        period=fields.text("period"),
+        period_funds=period_funds,
+        annual_funds=annual_funds,
+        legal_bases=tuple(legal),
+        period_kpis=period_kpis,
+        annual_kpis=annual_kpis,
+        texts=texts,
+        text_lines=spans,
+    )
+    return project, _issues(project, kpi_issues)
+
+
+def _supervising(text: str | None) -> tuple[str | None, str | None]:
+    """203-山西省科学技术厅 → ("203", "山西省科学技术厅")."""
+    if not text:
+        return None, None
+    m = SUPERVISING.match(text)
+    return (m.group(1), m.group(2) or None) if m else (None, text)
+
+
+def _texts(fields: HeaderFields) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """Free-text fields as printed; 总体目标 split into its 实施期 and 年度 cells."""
+    texts, spans = {}, {}
+    for name in TEXT_FIELDS:
+        cells = fields.cells.get(name, [])
+        if not cells:
+            continue
+        spans[name] = (cells[0][0], cells[-1][0])
+        if name == "goal" and len(cells) == 2:
+            texts["goal_period"], texts["goal_annual"] = cells[0][1], cells[1][1]
+        else:
+            texts[name] = "\n".join(t for _, t in cells)
+    return texts, spans
+
+
+def _issues(project: PerformanceProject, kpi_issues: Sequence[Issue]) -> list[Issue]:
+    issues = list(kpi_issues)
+    if not project.name:
+        issues.append(Issue(project.line, "performance table without a project name"))
+    if not project.period_kpis and not project.annual_kpis:
+        issues.append(Issue(project.line, "performance table without readable indicators"))
+    return issues
+
+
+def read_projects(rows: Sequence[Row]) -> tuple[list[PerformanceProject], list[Issue]]:
+    """Every performance table of a document, in document order."""
+    projects, issues = [], []
+    for start, end in find_blocks(rows):
+        project, found = read_project(rows[start:end])
+        projects.append(project)
+        issues.extend(found)
+    return projects, issues
