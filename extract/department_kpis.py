@@ -1,0 +1,42 @@
+"""整体支出绩效目标表: the department-wide indicator table, where a disclosure has one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from budgetkg.extract.kpi_table import read_kpis
+from budgetkg.extract.labels import FOOTER, squash
+from budgetkg.extract.model import Issue, Kpi, Row
+
+TITLE = re.compile(r"整体支出绩效目标(申报)?表")
+HEADER = re.compile(r"一级指标|三级指标")
+END = re.compile(r"项目支出绩效目标(申报)?表|^项目名称")
+
+
+def find_department_table(rows: Sequence[Row]) -> tuple[int, int] | None:
+    """(start, end) row indices of the department-wide table, end exclusive."""
+    start = next((i for i, r in enumerate(rows) if TITLE.search(squash(r.text))), None)
+    if start is None:
+        return None
+    for j in range(start + 1, len(rows)):
+        text = squash(rows[j].text)
+        if END.search(text) or rows[j].heading:
+            return start, j
+        if FOOTER.match(text):
+            return start, j + 1
+    return start, len(rows)
+
+
+def read_department_kpis(rows: Sequence[Row]) -> tuple[tuple[Kpi, ...], tuple[Issue, ...], tuple[int, int] | None]:
+    """The indicators of the department-wide table, its issues and its row span."""
+    span = find_department_table(rows)
+    if span is None:
+        return (), (), None
+    block = rows[span[0] : span[1]]
+    k = next((i for i, r in enumerate(block) if HEADER.search(squash(r.text))), None)
+    if k is None:
+        return (), (), span
+    body = [r for r in block[k + 1 :] if not FOOTER.match(squash(r.text))]
+    kpis, annual, issues = read_kpis(block[k : k + 1], body)
+    return kpis + annual, issues, span
