@@ -49,6 +49,7 @@ class Side:
     items: list[Placed] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     l1: str | None = None
+    own: bool = False  # has printed labels of its own
 
     def add_label(self, l2: str | None, l1: str | None) -> None:
         if l1:
@@ -86,7 +87,22 @@ def _split_glued(col: int, text: str) -> list[Token]:
 
 
 def segments(tokens: list[Token]) -> list[Segment]:
-    """Split a row's tokens into [labels] name value groups."""
+    """Split a row's tokens into [labels] name value groups, unpacking packed cells."""
+    return [part for seg in _segments(tokens) for part in unpack(seg)]
+
+
+def unpack(seg: Segment) -> list[Segment]:
+    """A name cell and a value cell that each pack k items separated by spaces → k segments."""
+    if not seg.name or not seg.value:
+        return [seg]
+    names, values = seg.name.split(), seg.value.split()
+    if len(names) < 2 or len(names) != len(values) or not all(map(is_value_like, values)):
+        return [seg]
+    first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col)
+    return [first] + [Segment(name=n, value=v, col=seg.col) for n, v in zip(names[1:], values[1:])]
+
+
+def _segments(tokens: list[Token]) -> list[Segment]:
     out: list[Segment] = []
     cur = Segment()
     for i, tok in enumerate(tokens):
@@ -122,6 +138,8 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
 
 
 def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
+    if cur.value is not None and squash(tok.text) == squash(cur.value):
+        return cur  # a value cell printed twice by the converter
     if cur.name is None:
         cur.name, cur.col = tok.text, tok.col
         return cur
@@ -160,6 +178,8 @@ def read_kpis(
     issues: list[Issue] = []
     for row, segs in parsed:
         for side, seg in _sided(segs, columns, two_sided, row, issues):
+            if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
+                sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
             _feed(sides[side], seg, row.line)
     return _finish(sides[0]), _finish(sides[1]), tuple(issues)
 
@@ -175,7 +195,8 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
         return [(0, s) for s in segs]
     if columns.split is not None and all(s.col is not None for s in segs):
         sides = [1 if s.col >= columns.split else 0 for s in segs]  # type: ignore[operator]
-        if sides == sorted(sides) and sum(1 for s, g in zip(sides, segs) if g.name) <= 2:
+        named_sides = [side for side, g in zip(sides, segs) if g.name]
+        if sides == sorted(sides) and len(named_sides) == len(set(named_sides)):
             return list(zip(sides, segs))
     named = [s for s in segs if s.name]
     if len(named) > 2:
@@ -190,6 +211,7 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
 
 
 def _feed(side: Side, seg: Segment, line: int) -> None:
+    side.own = side.own or bool(seg.l2)
     side.add_label(seg.l2[-1] if seg.l2 else None, seg.l1[-1] if seg.l1 else None)
     if not seg.name:
         return

@@ -23,6 +23,7 @@ HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三�
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
+YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
 
 
@@ -114,10 +115,31 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
     return fields
 
 
+def unshift_header(fields: HeaderFields) -> HeaderFields:
+    """Repair a header printed one row low: the 项目名称 cell holds the (2026年度) line.
+
+    Each value then sits beside the label after its own, which content shows: the name under
+    主管部门及代码, and the 代码-主管部门 pair (with the 实施单位 beside it) under 项目属性.
+    """
+    name = fields.text("name")
+    if not name or not YEAR_MARKER.match(squash(name)):
+        return fields
+    cells = fields.cells
+    moved = dict(cells)
+    moved["name"] = cells.get("supervising", [])
+    attribute = cells.get("attribute", [])
+    if attribute and SUPERVISING.match(attribute[0][1]):
+        moved["supervising"] = attribute[:1]
+        moved["attribute"] = []
+        if len(attribute) > 1 and not fields.text("implementing_unit"):
+            moved["implementing_unit"] = attribute[1:2]
+    return HeaderFields(moved, fields.funds)
+
+
 def read_project(rows: Sequence[Row]) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record."""
     block = split_block(rows)
-    fields = read_header(block.rows)
+    fields = unshift_header(read_header(block.rows))
     period_funds, annual_funds = read_funds(fields.funds)
     period_kpis, annual_kpis, kpi_issues = read_kpis(block.kpi_header, block.kpi_rows)
     code, dept = _supervising(fields.text("supervising"))
