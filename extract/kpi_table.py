@@ -86,11 +86,6 @@ def _split_glued(col: int, text: str) -> list[Token]:
     return [Token(col, text, None)]
 
 
-def segments(tokens: list[Token]) -> list[Segment]:
-    """Split a row's tokens into [labels] name value groups, unpacking packed cells."""
-    return [part for seg in _segments(tokens) for part in unpack(seg)]
-
-
 def unpack(seg: Segment) -> list[Segment]:
     """A name cell and a value cell that each pack k items separated by spaces → k segments."""
     if not seg.name or not seg.value:
@@ -102,7 +97,7 @@ def unpack(seg: Segment) -> list[Segment]:
     return [first] + [Segment(name=n, value=v, col=seg.col) for n, v in zip(names[1:], values[1:])]
 
 
-def _segments(tokens: list[Token]) -> list[Segment]:
+def segments(tokens: list[Token]) -> list[Segment]:
     out: list[Segment] = []
     cur = Segment()
     for i, tok in enumerate(tokens):
@@ -123,8 +118,11 @@ def _segments(tokens: list[Token]) -> list[Segment]:
 
 
 def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
+    label_is_name = nxt is not None and nxt.label is None and is_value_like(nxt.text)
     if cur.name is not None:
         out.append(cur)
+        if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
+            return Segment(l2=[tok.text], name=tok.text, col=tok.col)
         return Segment(l2=[tok.text], col=tok.col)
     if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
         cur.name, cur.col = tok.text, tok.col  # a name that repeats its label (服务对象满意度)
@@ -177,7 +175,8 @@ def read_kpis(
     sides = (Side(), Side())
     issues: list[Issue] = []
     for row, segs in parsed:
-        for side, seg in _sided(segs, columns, two_sided, row, issues):
+        sided = _sided(segs, columns, two_sided, row, issues)
+        for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
             if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
                 sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
             _feed(sides[side], seg, row.line)

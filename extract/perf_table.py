@@ -23,6 +23,7 @@ HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三�
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
+TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
 
@@ -71,9 +72,15 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
         first = rows[j].filled[0] if rows[j].filled else ""
         if FOOTER.match(squash(first)):
             return j + 1
-        if rows[j].heading or (HEADING.match(first) and len(rows[j].filled) == 1):
+        if rows[j].heading or (len(rows[j].filled) == 1 and _opens_next_part(first)):
             return j
     return limit
+
+
+def _opens_next_part(cell: str) -> bool:
+    """A heading, the next table's title or its (2026年度) line: the table ended unsigned."""
+    key = squash(cell)
+    return bool(HEADING.match(key) or TABLE_TITLE.search(key) or YEAR_MARKER.match(key))
 
 
 def split_block(rows: Sequence[Row]) -> Block:
