@@ -17,7 +17,7 @@ from budgetkg.extract.model import Issue, Kpi, Row
 
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
-VALUE_HINT = re.compile(r"[\d%％≥≤><=＞＜≧≦]")
+FIGURE = re.compile(r"^[≥≤><=＞＜≧≦]|^\d|\d\s*[^\d\s]{0,3}$|[%％]")
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,14 @@ class Side:
             self.events.append((l2, self.l1))
 
 
+def is_figure(text: str) -> bool:
+    """A cell that reads as a target figure: ≥12项, 100%, 12月底前 (not 发放标准1)."""
+    return bool(FIGURE.search(text.strip()))
+
+
 def is_value_like(text: str) -> bool:
-    """A cell that reads as an indicator value (a figure, a comparator or a short verdict)."""
-    return bool(VALUE_HINT.search(text)) or len(squash(text)) <= 4
+    """A cell that reads as an indicator value (a figure or a short verdict such as 持续提升)."""
+    return is_figure(text) or len(squash(text)) <= 4
 
 
 def tokenize(row: Row) -> list[Token]:
@@ -118,7 +123,7 @@ def segments(tokens: list[Token]) -> list[Segment]:
 
 
 def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
-    label_is_name = nxt is not None and nxt.label is None and is_value_like(nxt.text)
+    label_is_name = nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
