@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgetkg.extract.kpi_levels import Placed, assign_states
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
@@ -185,7 +185,7 @@ def read_kpis(
             if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
                 sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
             _feed(sides[side], seg, row.line)
-    return _finish(sides[0]), _finish(sides[1]), tuple(issues)
+    return _finish(sides[0], sides[1]), _finish(sides[1], sides[0]), tuple(issues)
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:
@@ -224,14 +224,35 @@ def _feed(side: Side, seg: Segment, line: int) -> None:
     side.lines.append(line)
 
 
-def _finish(side: Side) -> tuple[Kpi, ...]:
-    categories = [_category(label) for label, _ in side.events]
-    states = assign_states(side.items, categories)
+def _finish(side: Side, other: Side) -> tuple[Kpi, ...]:
+    """Indicators of one column, each filed under one of the labels the table prints.
+
+    Both columns share the template, so a category printed in only one of them is available
+    to both (the 年度 column is often printed without labels of its own).
+    """
+    order = _merged_labels(side.events, other.events)
+    own = [next(i for i, e in enumerate(order) if e is event) for event in side.events]
+    items = [replace(it, state=own[it.state] if it.state >= 0 else -1) for it in side.items]
+    states = assign_states(items, [_category(label) for label, _ in order])
     out = []
-    for item, state, line in zip(side.items, states, side.lines):
-        l2, l1 = side.events[state] if side.events else (None, side.l1)
+    for item, state, line in zip(items, states, side.lines):
+        l2, l1 = order[state] if order else (None, side.l1)
         out.append(Kpi(_level1(l2, l1), _clean(l2), _clean(item.name), _clean(item.value), line))
     return tuple(out)
+
+
+def _merged_labels(own: list[tuple[str, str | None]], other: list[tuple[str, str | None]]):
+    """Own labels in order, with the other column's missing categories inserted in its order."""
+    merged = list(own)
+    seen = {_category(label) for label, _ in merged}
+    for n, event in enumerate(other):
+        if _category(event[0]) in seen:
+            continue
+        before = [_category(label) for label, _ in other[:n]]
+        at = max((i + 1 for i, (label, _) in enumerate(merged) if _category(label) in before), default=0)
+        merged.insert(at, event)
+        seen.add(_category(event[0]))
+    return merged
 
 
 def _category(label: str) -> str:
