@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,6 +64,7 @@ def _write_json(records: list[dict], out: str) -> None:
     if out == "-":
         sys.stdout.write(text + "\n")
         return
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(text + "\n")
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from budgetkg.extract.kpi_levels import Placed, assign_states
+from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
 from budgetkg.extract.model import Issue, Kpi, Row
 
@@ -185,7 +186,13 @@ def read_kpis(
             if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
                 sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
             _feed(sides[side], seg, row.line)
-    return _finish(sides[0], sides[1]), _finish(sides[1], sides[0]), tuple(issues)
+    period, annual = _finish(sides[0], sides[1]), _finish(sides[1], sides[0])
+    issues += [
+        Issue(k.line, f"indicator value not understood, kept as printed: {k.value!r} ({k.level3})")
+        for k in period + annual
+        if k.parsed is not None and k.parsed.flagged
+    ]
+    return period, annual, tuple(issues)
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:
@@ -237,7 +244,9 @@ def _finish(side: Side, other: Side) -> tuple[Kpi, ...]:
     out = []
     for item, state, line in zip(items, states, side.lines):
         l2, l1 = order[state] if order else (None, side.l1)
-        out.append(Kpi(_level1(l2, l1), _clean(l2), _clean(item.name), _clean(item.value), line))
+        value = _clean(item.value) or ""
+        parsed = parse_kpi_value(value)
+        out.append(Kpi(_level1(l2, l1), _clean(l2), _clean(item.name), value, line, parsed))
     return tuple(out)
 
 
