@@ -1,0 +1,268 @@
+"""Documents cited in a text field (立项依据 and the like), each once, with number and title.
+
+A citation is a 《title》, a 发文字号, or both next to each other in either order:
+《title》（number）, 《title》number, number文件《title》. Titles keep what is inside the
+outermost 《》 as written; numbers are folded by docnumber.normalize_doc_number. A 发文字号
+written inside a title (…贯彻落实国办发[2008]114号文件的补充规定…) belongs to the title and is
+not a citation of its own. Plain-text names without 《》 are not read as titles: where a
+number stands beside one, the citation has the number and title None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from budgetkg.extract.docnumber import CLOSE, OPEN, DocNumberMatch, iter_doc_numbers
+from budgetkg.extract.model import Citation
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # ASCII names: <全国…制度> stays
+_GAP_AFTER_TITLE = re.compile(r"(?:\s|的通知|通知|文件)*")
+_GAP_BEFORE_TITLE = re.compile(r"\s*(?P<file>文件)?\s*[，,：:]?\s*(?=《)")
+_ENUMERATOR = re.compile(r"\s*(?:\d+\s*[.、．]|[（(]\s*\d+\s*[)）]|[一二三四五六七八九十]+、)?\s*")
+# 《新科幻》编辑部, 《每周听科学》栏目: a publication or programme, not a cited document.
+_MEDIA_AFTER = re.compile(r"\s*(?:编辑部|杂志|期刊|栏目|节目|专栏|专报|报社|丛书|频道|公众号|刊物)")
+_ALIAS_BEFORE = re.compile(r"(?:简称|下称)\s*$")
+_SENTENCE_END = "。；;！？!?》"
+_NOT_IN_ORPHAN = "，,：:“”\"《"
+
+
+@dataclass(frozen=True)
+class _Field:
+    """The segments of one field joined by line breaks, with where each segment starts."""
+
+    text: str
+    starts: tuple[int, ...]
+    lines: tuple[int, ...]
+
+    def line_at(self, offset: int) -> int:
+        return self.lines[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
+
+
+@dataclass(frozen=True)
+class _Title:
+    start: int  # at 《, or at the first character when the 《 is missing
+    end: int  # after 》, or the end of the title text when the 》 is missing
+    text: str
+    truncated: bool = False  # cut off by the page at either end
+    closed: bool = True  # has its 》, so a number may follow it
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    title: _Title | None = None
+    number: DocNumberMatch | None = None
+
+
+def find_citations(
+    segments: Sequence[tuple[int, str]], relation: str = "legal_basis"
+) -> list[Citation]:
+    """The documents cited in one text field, in order of first mention, each once.
+
+    `segments` are (1-based line, text) pieces of the field in document order (a cell
+    wrapped over lines gives several); a citation's line/end_line are where its raw text
+    starts and ends.
+    """
+    field = _join(segments)
+    titles = _titles(field.text)
+    numbers = [n for n in iter_doc_numbers(field.text) if not _inside(n, titles)]
+    drafts = _pair(field.text, titles, numbers)
+    return _dedupe([_citation(field, d, relation) for d in drafts])
+
+
+def _join(segments: Sequence[tuple[int, str]]) -> _Field:
+    """Clean each segment and join them with line breaks, which numbers and titles ignore."""
+    parts, starts, lines, offset = [], [], [], 0
+    for line, text in segments:
+        cleaned = html.unescape(_TAG.sub(" ", text or ""))
+        parts.append(cleaned)
+        starts.append(offset)
+        lines.append(line)
+        offset += len(cleaned) + 1
+    return _Field("\n".join(parts), tuple(starts), tuple(lines))
+
+
+def _titles(text: str) -> list[_Title]:
+    """Outermost 《…》 spans (inner 《》 are part of the title), in order.
+
+    A 《 never closed runs to the next 《 or the end and is truncated. A 》 never opened is a
+    title only when the words before it form one clean clause (…。国民经济…纲要》); a
+    fragment inside a longer sentence is garble, not a citation.
+    """
+    found, depth, opened, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "《":
+            opened = i if depth == 0 else opened
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if not depth:
+                found.append(_Title(opened, i + 1, _clean_title(text[opened + 1 : i])))
+        elif ch == "》":
+            found.extend(_orphan(text, i))
+        i += 1
+        if i == len(text) and depth:
+            nxt = text.find("《", opened + 1)
+            end = nxt if nxt != -1 else len(text)
+            found.append(_Title(opened, end, _clean_title(text[opened + 1 : end]), True, False))
+            depth, i = 0, end
+    return [t for t in found if t.text]
+
+
+def _orphan(text: str, close: int) -> list[_Title]:
+    """The title before a 》 that has no 《, when it is a clause of its own."""
+    begin = max((text.rfind(c, 0, close) for c in _SENTENCE_END), default=-1) + 1
+    begin = _ENUMERATOR.match(text, begin).end()
+    words = text[begin:close]
+    if not 2 <= len(words.strip()) <= 100 or any(c in words for c in _NOT_IN_ORPHAN):
+        return []
+    return [_Title(begin, close + 1, _clean_title(words), truncated=begin == 0)]
+
+
+def _clean_title(s: str) -> str:
+    """A title as written, without the line breaks of a wrapped cell."""
+    return s.replace("\n", "").strip()
+
+
+def _inside(n: DocNumberMatch, titles: list[_Title]) -> bool:
+    return any(t.start < n.start and n.end <= t.end for t in titles)
+
+
+def _pair(text: str, titles: list[_Title], numbers: list[DocNumberMatch]) -> list[_Draft]:
+    """Join each title with the number written next to it; the rest stand alone."""
+    titles = _documents(text, titles)
+    drafts = {id(t): _Draft(t.start, t.end, title=t) for t in titles}
+    free = []
+    for n in numbers:
+        if not _attach_bracketed(text, n, titles, drafts):
+            free.append(n)
+    lone = [n for n in free if not _attach_adjacent(text, n, titles, drafts)]
+    out = sorted(drafts.values(), key=lambda d: d.start)
+    for d in out:
+        if d.number is None and text.startswith("的通知", d.end):
+            d.end += len("的通知")  # 关于印发《…》的通知: the raw names the notice
+    for n in lone:
+        floor = max((d.end for d in out if d.end <= n.start), default=0)
+        out.append(_Draft(*_lone_span(text, n, floor), number=n))
+    return sorted(out, key=lambda d: d.start)
+
+
+def _documents(text: str, titles: list[_Title]) -> list[_Title]:
+    """Drop 《》 that name no document: publications (《新科幻》编辑部) and aliases (简称《新纲要》)."""
+    aliases, kept = set(), []
+    for t in titles:
+        if _ALIAS_BEFORE.search(text, 0, t.start):
+            aliases.add(t.text)
+        elif t.text not in aliases and not _MEDIA_AFTER.match(text, t.end):
+            kept.append(t)
+    return kept
+
+
+def _attach_bracketed(text: str, n: DocNumberMatch, titles, drafts) -> bool:
+    """《title》（number） and 《title》的通知（number）: the bracket right after a title."""
+    for t in titles:
+        d = drafts[id(t)]
+        if d.number is None and t.closed and t.end <= n.start:
+            pos = _GAP_AFTER_TITLE.match(text, t.end).end()
+            if re.match(OPEN, text[pos : pos + 1]) and _skip_space(text, pos + 1) == n.start:
+                d.number, d.end = n, _after_close(text, n.end)
+                return True
+    return False
+
+
+def _attach_adjacent(text: str, n: DocNumberMatch, titles, drafts) -> bool:
+    """《title》number or number文件《title》, when no bracket says which title it belongs to.
+
+    Between two titles the number goes to the one before it, unless 文件 ties it to the next.
+    """
+    before = [t for t in titles if drafts[id(t)].number is None and t.closed
+              and _skip_space(text, t.end) == n.start]
+    gap = _GAP_BEFORE_TITLE.match(text, n.end)
+    after = [t for t in titles if gap and t.start == gap.end() and drafts[id(t)].number is None]
+    if after and (not before or gap["file"]):
+        d = drafts[id(after[0])]
+        d.number, d.start = n, n.start
+        return True
+    if before:
+        d = drafts[id(before[0])]
+        d.number, d.end = n, n.end
+        return True
+    return False
+
+
+def _lone_span(text: str, n: DocNumberMatch, floor: int) -> tuple[int, int]:
+    """A number on its own; when bracketed, its raw text includes the plain name before it
+    (back to a clause boundary or the citation before, whichever is nearer)."""
+    open_at = len(text[: n.start].rstrip()) - 1
+    close_end = _after_close(text, n.end)
+    if open_at < 0 or not re.match(OPEN, text[open_at]) or close_end == n.end:
+        return n.start, n.end
+    begin = max((text.rfind(c, 0, open_at) for c in _SENTENCE_END + "，,：:、"), default=-1) + 1
+    begin = _ENUMERATOR.match(text, max(begin, floor)).end()
+    return (begin if begin < open_at else n.start), close_end
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _after_close(text: str, pos: int) -> int:
+    """End of a closing bracket right after `pos`, or `pos` when there is none."""
+    at = _skip_space(text, pos)
+    return at + 1 if re.match(CLOSE, text[at : at + 1]) else pos
+
+
+def _citation(field: _Field, d: _Draft, relation: str) -> Citation:
+    truncated = bool((d.title and d.title.truncated) or (d.number and d.number.truncated))
+    return Citation(
+        title=d.title.text if d.title else None,
+        doc_number=d.number.normalized if d.number else None,
+        raw=field.text[d.start : d.end].replace("\n", "").strip(),
+        line=field.line_at(d.start),
+        end_line=field.line_at(max(d.end - 1, d.start)),
+        relation=relation,
+        truncated=truncated,
+    )
+
+
+def title_key(title: str | None) -> str | None:
+    """Titles compare width-folded, without white space or the outer 《》."""
+    if not title:
+        return None
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).strip("《》") or None
+
+
+def _dedupe(cits: list[Citation]) -> list[Citation]:
+    """Keep one citation per document: same number, or same title where a number is missing.
+
+    A later mention fills in what the first one lacked (its number or its title).
+    """
+    out: list[Citation] = []
+    for c in cits:
+        i = _same_document(out, c)
+        if i is None:
+            out.append(c)
+        elif out[i].doc_number is None or out[i].title is None:
+            out[i] = replace(out[i], doc_number=out[i].doc_number or c.doc_number,
+                             title=out[i].title or c.title)
+    return out
+
+
+def _same_document(seen: list[Citation], c: Citation) -> int | None:
+    for i, s in enumerate(seen):
+        if c.doc_number and s.doc_number == c.doc_number:
+            return i
+    for i, s in enumerate(seen):
+        same_title = title_key(c.title) and title_key(s.title) == title_key(c.title)
+        if same_title and (c.doc_number is None or s.doc_number is None):
+            return i
+    return None

@@ -1,0 +1,219 @@
+"""发文字号 (document numbers) in GB/T 9704 form: 机关代字〔年份〕序号号.
+
+Disclosures write the same number many ways: 晋政办发[2017]59号, 晋市政办【2025】29号,
+并财教(2022)181号, with full-width digits, or split by a line break (晋 驻村办（2022）14号).
+Citations are only comparable, and issuers only resolvable, once these are folded to one form.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator, NamedTuple
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+OPEN = "[\\[【(（〔［﹝〖]"
+CLOSE = "[\\]】)）〕］﹞〗]"
+_DIGIT = "[0-9０-９]"
+
+# Year brackets after NFKC: ［ and （ are folded to [ and ( and ﹝﹞ to 〔〕 by then.
+_YEAR_BRACKETS = re.compile(r"[\[【(〔〖]((?:19|20)[0-9]{2})[\]】)〕〗]")
+_SERIAL_PREFIX = re.compile(r"〔([0-9]{4})〕第(?=[0-9])")
+_SHAPE = re.compile(rf"(?P<code>[^〔〕\s]*[{CJK}][^〔〕\s]*)〔(?P<year>[0-9]{{4}})〕(?P<serial>[0-9]+)号?")
+
+# The part of a number that needs no context: bracketed year, optional 第, serial, 号.
+_TAIL = re.compile(
+    rf"(?P<open>{OPEN})\s*(?P<year>{_DIGIT}{{4}})\s*{CLOSE}"
+    rf"(?:\s*第)?(?:\s*(?P<serial>{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
+)
+_PREFIX_CHAR = re.compile(rf"[{CJK}、\s]")
+# Words that end the sentence in front of an issuer code: everything up to and including
+# the last of them is prose, not part of the 机关代字 (根据晋市办字…, …的通知晋科发…).
+_MARKERS = (
+    "根据", "依据", "按照", "依照", "参照", "遵照", "落实", "贯彻", "执行", "结合", "详见",
+    "以及", "及其", "印发", "下发", "转发", "通知", "文件", "规定", "要求", "意见", "办法",
+    "批复", "方案", "的",  # not 精神: 中央精神文明建设办公室 is an issuer
+)
+_MARKER_RE = re.compile("|".join(r"\s*".join(map(re.escape, m)) for m in _MARKERS))
+# A conjunction in front of a code joins it to what came before (…38号及晋财资…); no code
+# starts with one of these (not 并 or 和: 并财教 is Taiyuan's, 和顺县's codes start with 和).
+_CONJUNCTION = re.compile(r"[及与或暨]\s*(?=\S)")
+# An authority's name ends with one of these; a known code right after it is the real code.
+_AUTHORITY_END = ("厅", "局", "部", "委", "会", "院", "室", "府", "协", "馆", "中心", "组")
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A parsed 发文字号; issuer_code is the 机关代字 as written (joint issuers keep their 、)."""
+
+    normalized: str
+    issuer_code: str
+    year: int
+    serial: str
+
+    @property
+    def issuer_codes(self) -> tuple[str, ...]:
+        """Joint numbers (中办、国办发) name several issuers."""
+        return tuple(c for c in self.issuer_code.split("、") if c)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    code: str
+    authority: str
+    level: str  # national | provincial | municipal | district
+
+
+class DocNumberMatch(NamedTuple):
+    """A number found in text; truncated when the text ends before its 号."""
+
+    start: int
+    end: int
+    normalized: str
+    truncated: bool = False
+
+
+def normalize_doc_number(s: str) -> str:
+    """Fold a written number to 机关代字〔年份〕序号号 so that equal numbers compare equal.
+
+    NFKC folds digits and full-width brackets, white space (wrap or line break) is dropped,
+    any bracket pair around a year becomes 〔〕, and a 第 before the serial is dropped.
+    Idempotent, and never raises: text that is no number comes back only width-folded.
+    """
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    s = unicodedata.normalize("NFKC", s)  # a mark NFKC split off a space recombines here
+    s = _YEAR_BRACKETS.sub(r"〔\1〕", s)
+    return _SERIAL_PREFIX.sub(r"〔\1〕", s)
+
+
+def parse_doc_number(s: str) -> DocNumber | None:
+    """Split a number into issuer code, year and serial; None when `s` is not one number.
+
+    Standard numbers (GB/T 41131-2021) and bare years have no CJK issuer code before a
+    bracketed year, so they are rejected.
+    """
+    norm = normalize_doc_number(s)
+    m = _SHAPE.fullmatch(norm)
+    if not m or not 1900 <= int(m["year"]) <= 2099:
+        return None
+    return DocNumber(norm, m["code"], int(m["year"]), m["serial"])
+
+
+def iter_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
+    """Every 发文字号 in `text`, with the issuer prefix read back from the year bracket.
+
+    A number without 号 counts when a closing bracket follows (号 is added to the normalized
+    form: the document is the same) or when the text ends there (then it is truncated).
+    """
+    last_end = 0
+    for m in _TAIL.finditer(text):
+        year = unicodedata.normalize("NFKC", m["year"])
+        if not year.startswith(("19", "20")) or m.start() < last_end:
+            continue
+        start = _issuer_start(text, m.start(), last_end)
+        if start is None:
+            continue
+        found = _complete(text, start, m)
+        if found:
+            last_end = found.end
+            yield found
+
+
+def find_doc_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalized) of each 发文字号 in `text`, in order."""
+    return [(m.start, m.end, m.normalized) for m in iter_doc_numbers(text)]
+
+
+def _complete(text: str, start: int, m: re.Match) -> DocNumberMatch | None:
+    """Decide from what follows the serial whether the number is whole, cut off, or none."""
+    end = m.end("hao") if m["hao"] else m.end("serial") if m["serial"] else m.end(0)
+    rest = text[end:].lstrip()
+    norm = normalize_doc_number(text[start:end])
+    if m["hao"] and m["serial"]:
+        return DocNumberMatch(start, end, norm)
+    if m["hao"]:
+        return None
+    if not rest:
+        return DocNumberMatch(start, end, norm, truncated=True)
+    if m["serial"] and re.match(CLOSE, rest):
+        return DocNumberMatch(start, end, norm + "号")
+    return None
+
+
+def _issuer_start(text: str, bracket: int, floor: int) -> int | None:
+    """Where the 机关代字 in front of a year bracket begins, or None when there is none.
+
+    The code is the run of CJK (with 、 and white space, for joint issuers such as
+    中国科协、教育部 or a wrapped 晋 驻村办) before the bracket, minus any leading prose.
+    """
+    i = bracket
+    while i > floor and _PREFIX_CHAR.match(text[i - 1]):
+        i -= 1
+    run = text[i:bracket]
+    cut = _prose_end(run)
+    return i + cut if re.search(f"[{CJK}]", run[cut:]) else None
+
+
+def _prose_end(run: str) -> int:
+    """Offset in `run` after the words that precede the code (根据, …的通知, 及, a name)."""
+    cut = max((mk.end() for mk in _MARKER_RE.finditer(run)), default=0)
+    cut += _known_code_cut(run[cut:])
+    while cut < len(run) and (run[cut].isspace() or run[cut] == "、"):
+        cut += 1
+    lead = _CONJUNCTION.match(run, cut)
+    return lead.end() if lead else cut
+
+
+def _known_code_cut(run: str) -> int:
+    """Offset in `run` of a known code written right after an authority's name.
+
+    山西省科技厅晋科发〔…〕 → 晋科发; joint prefixes (中办、国办发) and unknown codes are kept.
+    """
+    compact = re.sub(r"\s+", "", run)
+    for code in _codes_longest_first():
+        head = compact[: -len(code)]
+        if compact.endswith(code) and len(head) >= 3 and head.endswith(_AUTHORITY_END):
+            return _offset_of_nth_visible(run, len(head))
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _codes_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(load_issuers(), key=len, reverse=True))
+
+
+def _offset_of_nth_visible(s: str, n: int) -> int:
+    """Offset in `s` of its n-th non-space character (white space is not counted)."""
+    seen = 0
+    for i, ch in enumerate(s):
+        if not ch.isspace():
+            if seen == n:
+                return i
+            seen += 1
+    return len(s)
+
+
+def load_issuers() -> dict[str, Issuer]:
+    """机关代字 → issuing authority, from data/issuers.csv (users may add rows)."""
+    return dict(_issuers())
+
+
+@lru_cache(maxsize=1)
+def _issuers() -> tuple[tuple[str, Issuer], ...]:
+    path = resources.files("budgetkg.extract").joinpath("data", "issuers.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if (r.get("code") or "").strip()]
+    return tuple(
+        (code, Issuer(code, r["authority"].strip(), r["level"].strip()))
+        for r in rows
+        for code in [normalize_doc_number(r["code"])]
+    )
+
+
+def lookup_issuer(code: str) -> Issuer | None:
+    """The authority behind one 机关代字, by exact match (prefixes such as 晋发 ≠ 晋发改)."""
+    return load_issuers().get(normalize_doc_number(code))

@@ -1,0 +1,136 @@
+"""发文字号 normalization, parsing, finding, and the issuer table."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from budgetkg.extract.docnumber import (
+    DocNumber,
+    find_doc_numbers,
+    iter_doc_numbers,
+    load_issuers,
+    lookup_issuer,
+    normalize_doc_number,
+    parse_doc_number,
+)
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("晋政办发〔2017〕160号", "晋政办发〔2017〕160号"),
+        ("晋政办发[2017]59号", "晋政办发〔2017〕59号"),
+        ("晋市政办【2025】29号", "晋市政办〔2025〕29号"),
+        ("并财教(2022)181号", "并财教〔2022〕181号"),
+        ("晋 驻村办（2022）14号", "晋驻村办〔2022〕14号"),
+        ("晋科发［２０１７］８６号", "晋科发〔2017〕86号"),
+        ("晋科发【2017〕86号", "晋科发〔2017〕86号"),
+        ("晋科发〔 2017 〕\n86 号", "晋科发〔2017〕86号"),
+        ("国发〔2021〕第9号", "国发〔2021〕9号"),
+        ("中办、国办发〔2022〕53号", "中办、国办发〔2022〕53号"),
+        ("中国科协 教育部〔2023〕7号", "中国科协教育部〔2023〕7号"),
+    ],
+)
+def test_normalize_examples(written, expected):
+    assert normalize_doc_number(written) == expected
+
+
+def test_parse_splits_code_year_serial():
+    assert parse_doc_number("晋政办发[2017]59号") == DocNumber("晋政办发〔2017〕59号", "晋政办发", 2017, "59")
+    joint = parse_doc_number("中办、国办发〔2022〕53号")
+    assert joint.issuer_code == "中办、国办发"
+    assert joint.issuer_codes == ("中办", "国办发")
+
+
+@pytest.mark.parametrize(
+    "text", ["GB/T 41131-2021", "GT 41131_2021", "〔2022〕19次", "(2021-2035年)", "2026年", "", "《科普法》"]
+)
+def test_parse_rejects_what_is_no_number(text):
+    assert parse_doc_number(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("根据晋市办字[2021]24号规定的", "晋市办字〔2021〕24号"),
+        ("根据中国科协、教育部〔2025〕4号文件《…》", "中国科协、教育部〔2025〕4号"),
+        ("根据中国宋庆龄基金会、中国发明协会〔2025〕4号文件", "中国宋庆龄基金会、中国发明协会〔2025〕4号"),
+        ("中国科协、教育部、生态环境部、中央精神文明建设办公室、共青团中央〔2025〕17号",
+         "中国科协、教育部、生态环境部、中央精神文明建设办公室、共青团中央〔2025〕17号"),
+        ("按照山西省科技厅晋科发〔2019〕28号文件", "晋科发〔2019〕28号"),
+        ("…的通知(晋办发【2025】5号)", "晋办发〔2025〕5号"),
+        ("《科技馆展览教育服务规范》(GB/T 41131-2021)", None),
+        ("《会议纪要》（〔2022〕19次）", None),
+    ],
+)
+def test_find_reads_the_issuer_prefix(text, expected):
+    found = [n for _, _, n in find_doc_numbers(text)]
+    assert found == ([expected] if expected else [])
+
+
+def test_find_gives_offsets_of_the_written_number():
+    text = "见(晋财资[2014]38号、晋财资[2017]43号)"
+    assert [(text[s:e], n) for s, e, n in find_doc_numbers(text)] == [
+        ("晋财资[2014]38号", "晋财资〔2014〕38号"),
+        ("晋财资[2017]43号", "晋财资〔2017〕43号"),
+    ]
+
+
+def test_number_without_hao_closed_by_a_bracket_is_whole():
+    (m,) = iter_doc_numbers("电价(发改价格[2021]1439)及")
+    assert (m.normalized, m.truncated) == ("发改价格〔2021〕1439号", False)
+
+
+def test_number_cut_off_by_the_end_of_text_is_truncated():
+    (m,) = iter_doc_numbers("《办法（试行）》（忻科发[2017]30  ")
+    assert (m.normalized, m.truncated) == ("忻科发〔2017〕30", True)
+
+
+def test_issuer_table_loads_and_resolves():
+    issuers = load_issuers()
+    assert issuers["晋政办发"].authority == "山西省人民政府办公厅"
+    assert issuers["国发"].level == "national"
+    assert lookup_issuer("并财教").authority == "太原市财政局"
+    assert lookup_issuer("晋发改") is None  # no prefix guessing: 晋发 is the 省委's code
+    levels = {"national", "provincial", "municipal", "district"}
+    assert {i.level for i in issuers.values()} <= levels
+    assert all(parse_doc_number(f"{code}〔2020〕1号") for code in issuers)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+# No authority-name endings (厅 部 委 协 …): 人社部国发 reads as 人社部 + known code 国发.
+CODE_CHARS = "晋政办发科财教预行国人社市综函规资高字并忻"
+OPENS = "〔[【(（［﹝〖"
+CLOSES = "〕]】)）］﹞〗"
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+codes = st.text(alphabet=CODE_CHARS, min_size=1, max_size=8)
+years = st.integers(min_value=1900, max_value=2099)
+serials = st.integers(min_value=1, max_value=99999).map(str)
+spaces = st.sampled_from(["", " ", "\n", "\u3000", " \n "])
+
+
+@given(st.text())
+def test_normalize_never_raises_and_is_idempotent(text):
+    once = normalize_doc_number(text)
+    assert normalize_doc_number(once) == once
+
+
+@given(codes, years, serials, st.sampled_from(OPENS), st.sampled_from(CLOSES), spaces, spaces,
+       st.booleans())
+def test_every_bracket_variant_maps_to_one_form(code, year, serial, op, cl, sp1, sp2, wide):
+    digits = (lambda s: s.translate(FULLWIDTH)) if wide else str
+    written = f"{code[:1]}{sp1}{code[1:]}{op}{digits(str(year))}{cl}{sp2}{digits(serial)}号"
+    expected = f"{code}〔{year}〕{serial}号"
+    assert normalize_doc_number(written) == expected
+    assert parse_doc_number(written) == DocNumber(expected, code, year, serial)
+    assert [n for _, _, n in find_doc_numbers(f"根据{written}文件。")] == [expected]
+
+
+@given(st.text())
+def test_find_never_raises_and_spans_are_inside(text):
+    for start, end, _ in find_doc_numbers(text):
+        assert 0 <= start < end <= len(text)
