@@ -28,7 +28,7 @@ def find_department_table(rows: Sequence[Row]) -> tuple[int, int] | None:
     return start, len(rows)
 
 
-def read_department_kpis(rows: Sequence[Row]) -> tuple[tuple[Kpi, ...], tuple[Issue, ...], tuple[int, int] | None]:
+def read_department_kpis(rows: Sequence[Row], mode: str = "columns") -> tuple[tuple[Kpi, ...], tuple[Issue, ...], tuple[int, int] | None]:
     """The indicators of the department-wide table, its issues and its row span."""
     span = find_department_table(rows)
     if span is None:
@@ -38,5 +38,5 @@ def read_department_kpis(rows: Sequence[Row]) -> tuple[tuple[Kpi, ...], tuple[Is
     if k is None:
         return (), (), span
     body = [r for r in block[k + 1 :] if not FOOTER.match(squash(r.text))]
-    kpis, annual, issues = read_kpis(block[k : k + 1], body)
+    kpis, annual, issues = read_kpis(block[k : k + 1], body, mode)
     return kpis + annual, issues, span

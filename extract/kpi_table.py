@@ -16,9 +16,15 @@ from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
 from budgetkg.extract.model import Issue, Kpi, Row
 
+ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
-FIGURE = re.compile(r"^[≥≤><=＞＜≧≦]|^\d|\d\s*[^\d\s]{0,3}$|[%％]")
+GLUED_FIGURE = re.compile(r"(?:[≥≤＞＜≧≦]|不低于|不少于|不超过|不高于|不多于)\s*\d[\d,.]*\s*\S{0,6}$")
+COMPARATOR = re.compile(r"[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不多于|不小于")
+UNIT_TAIL = re.compile(
+    r"\d[万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨度"
+    r"/%％‰以上下内前后底末初旬及左右约（）()A-Za-z完成达]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Token:
     col: int | None
     text: str
     label: LevelLabel | None
+    line: int = 0
 
 
 @dataclass
@@ -37,6 +44,8 @@ class Segment:
     name: str | None = None
     value: str | None = None
     col: int | None = None
+    line: int = 0  # where the segment starts
+    name_line: int = 0  # the last line its name was printed on
 
     def empty(self) -> bool:
         return not (self.l1 or self.l2 or self.name)
@@ -60,8 +69,18 @@ class Side:
 
 
 def is_figure(text: str) -> bool:
-    """A cell that reads as a target figure: ≥12项, 100%, 12月底前 (not 发放标准1)."""
-    return bool(FIGURE.search(text.strip()))
+    """A cell that reads as a target figure: ≥12项, 100%, 12月底前, 1.2万元/人/年.
+
+    Not 发放标准1, 统计11个市科协 or a long sentence ending in 90%: a figure is short, opens
+    with at most a few characters before its number and ends in units.
+    """
+    t = squash(text)
+    if not t or len(t) > 20 or ENUMERATED.match(t):
+        return False
+    if COMPARATOR.search(t):
+        return True
+    first = re.search(r"\d", t)
+    return first is not None and first.start() <= 3 and bool(UNIT_TAIL.search(t))
 
 
 def is_value_like(text: str) -> bool:
@@ -69,15 +88,26 @@ def is_value_like(text: str) -> bool:
     return is_figure(text) or len(squash(text)) <= 4
 
 
-def tokenize(row: Row) -> list[Token]:
-    """Cells of a row as tokens, with labels recognised and label+name cells split."""
+def tokenize(row: Row, positions: bool = True) -> list[Token]:
+    """Cells of a row as tokens, with labels recognised and glued label/name/figure cells split."""
     tokens: list[Token] = []
     for col, cell in enumerate(row.cells):
         text = cell.strip()
         if not text or ROW_HEADER.match(squash(text)) or HEADER_FRAGMENT.match(squash(text)):
             continue
-        tokens.extend(_split_glued(col, text))
-    return tokens
+        for tok in _split_glued(col, text):
+            tokens.extend([tok] if positions else _split_figure(tok))
+    return [replace(t, col=t.col if positions else None, line=row.line) for t in tokens]
+
+
+def _split_figure(tok: Token) -> list[Token]:
+    """4.培训人数≥1000人 → name 4.培训人数 and figure ≥1000人 (a comparator marks the cut)."""
+    if tok.label or is_value_like(tok.text):
+        return [tok]
+    m = GLUED_FIGURE.search(tok.text)
+    if not m or len(squash(tok.text[: m.start()])) < 2:
+        return [tok]
+    return [replace(tok, text=tok.text[: m.start()].strip()), Token(tok.col, m.group(0).strip(), None)]
 
 
 def _split_glued(col: int, text: str) -> list[Token]:
@@ -99,19 +129,30 @@ def unpack(seg: Segment) -> list[Segment]:
     names, values = seg.name.split(), seg.value.split()
     if len(names) < 2 or len(names) != len(values) or not all(map(is_value_like, values)):
         return [seg]
-    first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col)
-    return [first] + [Segment(name=n, value=v, col=seg.col) for n, v in zip(names[1:], values[1:])]
+    first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col, seg.line)
+    rest = [Segment(name=n, value=v, col=seg.col, line=seg.line) for n, v in zip(names[1:], values[1:])]
+    return [first] + rest
 
 
-def segments(tokens: list[Token]) -> list[Segment]:
+def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
+    """Split tokens into [labels] name value groups.
+
+    With `wrapped` (text layouts that break cells over lines) a name continued on the next
+    line before any figure is joined to the name, not taken for its value.
+    """
     out: list[Segment] = []
     cur = Segment()
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.label and tok.label.level == 1 and tok.label.parent is None:
+        if cur.empty():
+            cur.line = tok.line
+        if wrapped and _continues_name(cur, tok):
+            cur.name = (cur.name or "") + tok.text
+            cur.name_line = tok.line
+        elif tok.label and tok.label.level == 1 and tok.label.parent is None:
             if cur.name is not None:
                 out.append(cur)
-                cur = Segment()
+                cur = Segment(line=tok.line)
             cur.l1.append(tok.text)
             cur.col = tok.col if cur.col is None else cur.col
         elif tok.label:
@@ -123,19 +164,31 @@ def segments(tokens: list[Token]) -> list[Segment]:
     return out
 
 
+def _continues_name(cur: Segment, tok: Token) -> bool:
+    """A wrapped name: no value yet, printed on a later line, not a figure nor a new item."""
+    return (
+        cur.name is not None
+        and cur.value is None
+        and tok.label is None
+        and tok.line != cur.name_line
+        and not is_figure(tok.text)
+        and not ENUMERATED.match(tok.text)
+    )
+
+
 def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
     label_is_name = nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
-            return Segment(l2=[tok.text], name=tok.text, col=tok.col)
-        return Segment(l2=[tok.text], col=tok.col)
+            return Segment(l2=[tok.text], name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)
+        return Segment(l2=[tok.text], col=tok.col, line=tok.line)
     if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
-        cur.name, cur.col = tok.text, tok.col  # a name that repeats its label (服务对象满意度)
+        cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line  # 服务对象满意度 as a name
         return cur
     if cur.l2:
         out.append(cur)
-        return Segment(l2=[tok.text], col=tok.col)
+        return Segment(l2=[tok.text], col=tok.col, line=tok.line)
     cur.l2.append(tok.text)
     cur.col = tok.col if cur.col is None else cur.col
     return cur
@@ -145,14 +198,14 @@ def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) ->
     if cur.value is not None and squash(tok.text) == squash(cur.value):
         return cur  # a value cell printed twice by the converter
     if cur.name is None:
-        cur.name, cur.col = tok.text, tok.col
+        cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line
         return cur
-    starts_next = nxt is not None and nxt.label is None and is_value_like(nxt.text)
+    starts_next = nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.value is None and not (starts_next and not is_value_like(tok.text)):
         cur.value = tok.text
         return cur
     out.append(cur)
-    return Segment(name=tok.text, col=tok.col)
+    return Segment(name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)
 
 
 @dataclass(frozen=True)
@@ -164,28 +217,40 @@ class Columns:
 
 
 def header_columns(header: Sequence[Row]) -> Columns:
-    cols = [i for row in header for i, c in enumerate(row.cells) if squash(c) in ("三级指标", "指标值")]
+    cells = [squash(c) for row in header for c in row.cells]
+    cols = [c for c in cells if c == "指标值" or c.startswith("三级指")]
     names = [i for row in header for i, c in enumerate(row.cells) if squash(c) == "三级指标"]
     two = len(names) >= 2 or len(cols) >= 4
     split = (names[0] + names[1]) / 2 if len(names) >= 2 and names[1] > names[0] else None
     return Columns(two, split)
 
 
+LAYOUT_MODES = ("columns", "wrapped", "cells")
+
+
 def read_kpis(
-    header: Sequence[Row], rows: Sequence[Row]
+    header: Sequence[Row], rows: Sequence[Row], mode: str = "columns"
 ) -> tuple[tuple[Kpi, ...], tuple[Kpi, ...], tuple[Issue, ...]]:
-    """(实施期 indicators, 年度 indicators, issues) from the rows of one indicator table."""
+    """(实施期 indicators, 年度 indicators, issues) from the rows of one indicator table.
+
+    `mode` says how the layout keeps cells: "columns" (tabs, pipes, <td>: positions kept),
+    "wrapped" (pdftotext: cells wrapped over lines) or "cells" (one cell per line). The last
+    two are read as one stream of cells.
+    """
     columns = header_columns(header)
-    parsed = [(row, segments(tokenize(row))) for row in rows]
-    two_sided = columns.two_sided or _looks_two_sided(parsed)
-    sides = (Side(), Side())
     issues: list[Issue] = []
-    for row, segs in parsed:
-        sided = _sided(segs, columns, two_sided, row, issues)
-        for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
-            if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
-                sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
-            _feed(sides[side], seg, row.line)
+    if mode == "columns":
+        parsed = [(row, segments(tokenize(row))) for row in rows]
+        two_sided = columns.two_sided or _looks_two_sided(parsed)
+        sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
+    else:
+        tokens = [t for row in rows for t in tokenize(row, positions=False)]
+        sided = _stream_sided(segments(tokens, wrapped=mode == "wrapped"), columns.two_sided)
+    sides = (Side(), Side())
+    for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
+        if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
+            sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
+        _feed(sides[side], seg, seg.line)
     period, annual = _finish(sides[0], sides[1]), _finish(sides[1], sides[0])
     issues += [
         Issue(k.line, f"indicator value not understood, kept as printed: {k.value!r} ({k.level3})")
@@ -193,6 +258,25 @@ def read_kpis(
         if k.parsed is not None and k.parsed.flagged
     ]
     return period, annual, tuple(issues)
+
+
+def _stream_sided(segs: list[Segment], two_sided: bool) -> list[tuple[int, Segment]]:
+    """Columns alternate 实施期, 年度; a level-1 label or a line holding a whole row restarts."""
+    if not two_sided:
+        return [(0, s) for s in segs]
+    named_per_line: dict[int, int] = {}
+    for seg in segs:
+        if seg.name:
+            named_per_line[seg.line] = named_per_line.get(seg.line, 0) + 1
+    out, slot, previous_line = [], 0, None
+    for seg in segs:
+        starts_row = seg.line != previous_line and named_per_line.get(seg.line, 0) >= 2
+        if seg.l1 or starts_row:
+            slot = 0
+        out.append((slot % 2, seg))
+        slot += 1
+        previous_line = seg.line
+    return out
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:

@@ -143,12 +143,17 @@ def unshift_header(fields: HeaderFields) -> HeaderFields:
     return HeaderFields(moved, fields.funds)
 
 
-def read_project(rows: Sequence[Row]) -> tuple[PerformanceProject, list[Issue]]:
+def kpi_mode(family: str | None) -> str:
+    """How a layout family keeps table cells (see kpi_table.read_kpis)."""
+    return {"pdftotext": "wrapped", "text": "wrapped", "cell-per-line": "cells"}.get(family or "", "columns")
+
+
+def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record."""
     block = split_block(rows)
     fields = unshift_header(read_header(block.rows))
     period_funds, annual_funds = read_funds(fields.funds)
-    period_kpis, annual_kpis, kpi_issues = read_kpis(block.kpi_header, block.kpi_rows)
+    period_kpis, annual_kpis, kpi_issues = read_kpis(block.kpi_header, block.kpi_rows, kpi_mode(family))
     code, dept = _supervising(fields.text("supervising"))
     texts, spans = _texts(fields)
     legal = find_citations(fields.cells.get("legal_basis", []), "legal_basis")
@@ -204,11 +209,11 @@ def _issues(project: PerformanceProject, kpi_issues: Sequence[Issue]) -> list[Is
     return issues
 
 
-def read_projects(rows: Sequence[Row]) -> tuple[list[PerformanceProject], list[Issue]]:
+def read_projects(rows: Sequence[Row], family: str | None = None) -> tuple[list[PerformanceProject], list[Issue]]:
     """Every performance table of a document, in document order."""
     projects, issues = [], []
     for start, end in find_blocks(rows):
-        project, found = read_project(rows[start:end])
+        project, found = read_project(rows[start:end], family)
         projects.append(project)
         issues.extend(found)
     return projects, issues

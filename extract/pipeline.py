@@ -14,7 +14,7 @@ from budgetkg.extract.budget_tables import extract_budget_tables
 from budgetkg.extract.department_kpis import read_department_kpis
 from budgetkg.extract.layout import read_document
 from budgetkg.extract.model import Document, Record
-from budgetkg.extract.perf_table import find_blocks, read_projects
+from budgetkg.extract.perf_table import find_blocks, kpi_mode, read_projects
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.segment import segment
 
@@ -33,8 +33,8 @@ def extract_document(doc: Document) -> Record:
     """Everything one disclosure yields, from its normalized rows."""
     rows = doc.rows
     budget = extract_budget_tables(rows)
-    projects, project_issues = read_projects(rows)
-    dept_kpis, dept_issues, dept_span = read_department_kpis(rows)
+    projects, project_issues = read_projects(rows, doc.family)
+    dept_kpis, dept_issues, dept_span = read_department_kpis(rows, kpi_mode(doc.family))
     return Record(
         source=doc.source,
         department=budget.department,
