@@ -1,0 +1,440 @@
+"""Turn decoded disclosure text into logical rows that keep their original line numbers.
+
+Disclosures reach us through many converters: tab-separated exports, markdown with pipe
+tables, PDF-to-markdown tools that emit HTML tables inside markdown (MinerU, marker, docling,
+pymupdf4llm), plain HTML, raw `pdftotext`, and converters that put every table cell on its
+own line. This module hides those differences behind one shape, a `Document` of `Row`s, so
+that the table, section and KPI parsers never look at markup. It deliberately does *not*
+re-join wrapped cells or guess table structure: that needs the context those parsers have.
+
+Decisions worth knowing:
+* Rows are never renumbered: `line`/`end_line` are 1-based lines of the original file, and a
+  row spanning lines (an HTML <tr> or a multi-line <p>) keeps its first and last line.
+* Blank lines and rows whose cells are all empty yield no row.
+* Inside a cell, block boundaries (<br>, </p><p>, <div>, <li> …) become a single space, so
+  a cell is always one line of text; inline tags (<b>, <span> …) vanish without a space.
+  Entities are decoded and white-space runs (including U+3000 and NBSP) collapse to one space.
+* A cell or line printed twice by the PDF layer (项目名称项目名称) is printed once; see
+  `undouble` for the cases left alone.
+* The family is per file (the most common markup), but every line is read by its own markup,
+  so mixtures (markdown text around HTML tables, headings in TSV exports) work.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from bisect import bisect_left
+from collections import Counter
+
+from .model import Document, Row
+from .read import read_text
+
+__all__ = ["read_document", "parse_layout", "clean_cell", "undouble", "FAMILIES"]
+
+FAMILIES = ("tsv", "html", "markdown", "pdftotext", "cell-per-line", "text")
+
+# --- cell cleaning -------------------------------------------------------------------------
+_BLOCK_TAG = re.compile(
+    r"<(?:br|/?p|/?div|/?li|/?tr|/?t[dh]|/?h[1-6]|/?ul|/?ol|/?table|/?caption)\b[^<>]*>", re.I
+)
+_ANY_TAG = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9]*\b[^<>]*|!--.*?--|![A-Za-z][^<>]*|\?[^<>]*)>", re.S
+)
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+# A well-formed number, as tables print it: 2020, 1,234.50, -3, 90%.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+_WORDY = re.compile(r"[^\W_]")
+
+# --- line kinds ----------------------------------------------------------------------------
+_MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+_PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.I)
+
+# --- html structure ------------------------------------------------------------------------
+_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+_TR_OPEN = re.compile(r"<tr\b[^>]*>", re.I)
+_TR_CLOSE = re.compile(r"</tr\s*>", re.I)
+_CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.I)
+_SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.I)
+_BLOCK_OPEN = re.compile(r"^[ \t]*<(h[1-6]|p|li|caption)\b[^>\n]*>", re.I | re.M)
+_BLOCK_CLOSE = {}  # tag -> compiled closing-tag pattern, filled on first use
+_BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
+_NON_NEWLINE = re.compile(r"[^\n]+")
+_MAX_COLSPAN = 1000
+_ALL_ROWS = 1 << 30  # rowspan="0": to the end of the table
+
+# --- plain-text families ------------------------------------------------------------------
+# A column gap: two or more spaces, an ideographic space or a tab between text, or a space
+# next to CJK text (Chinese prose has no spaces, so a space there separates cells).
+_GAP = re.compile(
+    r"\S(?: {2,}|[\u3000\t]+)\S|[\u2e80-\u9fff\uff00-\uffef] +\S|\S +[\u2e80-\u9fff\uff00-\uffef]"
+)
+_LABELS = frozenset(
+    "项目名称 主管部门及代码 主管部门 实施单位 项目属性 项目期 项目资金 项目概况 立项依据 "
+    "总体目标 实施期目标 年度目标 绩效指标 一级指标 二级指标 三级指标 指标值".split()
+)
+_SHORT_CELL = 20
+_PAGE_NUMBER = re.compile(
+    r"(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d{1,4}\s*[-—–－]"
+    r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)",
+    re.I,
+)
+_BARE_INT = re.compile(r"\d{1,4}")
+_MIN_PAGE_LINES = 10  # page numbers of consecutive pages are at least this many lines apart
+_MAX_FURNITURE_LEN = 60
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """Read, decode and lay out one disclosure file."""
+    text, encoding = read_text(path)
+    path = os.fspath(path)
+    return parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
+
+
+def parse_layout(
+    text: str, source: str, *, path: str | None = None, encoding: str = ""
+) -> Document:
+    """Lay out already decoded `text`; `encoding` is only recorded, "" when unknown."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    placed, text = _markup_rows(text)
+    lines, formfeeds = _classify_lines(text)
+    family = _detect_family(lines, len(placed))
+    drop = _furniture(lines, formfeeds)
+    split_plain = family == "pdftotext"
+    for line_no, offset, kind, payload, level in lines:
+        if line_no not in drop:
+            placed.append((offset, _line_row(line_no, kind, payload, level, split_plain)))
+    placed.sort(key=lambda item: item[0])
+    rows = tuple(row for _, row in placed if row is not None)
+    return Document(source=source, path=path or source, encoding=encoding, family=family, rows=rows)
+
+
+# --- cells ---------------------------------------------------------------------------------
+def clean_cell(raw: str) -> str:
+    """Visible text of one cell: markup gone, entities decoded, one line, printed once."""
+    if "<" in raw:
+        raw = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", raw))
+    if "&" in raw:
+        raw = html.unescape(raw)
+    if "**" in raw:
+        raw = raw.replace("**", "")
+    if "![" in raw:
+        raw = _MD_IMAGE.sub("", raw)
+    return undouble(" ".join(raw.split()))
+
+
+def undouble(text: str) -> str:
+    """Undo the PDF layer's doubled glyphs: "合计合计" → "合计".
+
+    Left alone where the doubling is not certain: one-character repeats (算算, 常常 are
+    words), halves with no letter or digit ("------"), and strings that already read as a
+    number ("2020", "1111"). A numeric cell is halved only when the doubled form cannot be a
+    number but each half is ("408.27408.27", "150,000150,000").
+    """
+    size = len(text)
+    if size < 4 or size % 2:
+        return text
+    half = text[: size // 2]
+    if half != text[size // 2 :] or _NUMBER.fullmatch(text):
+        return text
+    if _NUMBER.fullmatch(half):
+        return half
+    if len(set(half)) < 2 or not _WORDY.search(half):
+        return text
+    return half
+
+
+def _make_row(line: int, end_line: int, cells, heading: int = 0) -> Row | None:
+    """A Row, or None when no cell has visible text (such rows carry nothing)."""
+    cells = tuple(cells)
+    text = " ".join(c for c in cells if c)
+    if not text:
+        return None
+    return Row(line=line, end_line=end_line, cells=cells, text=text, heading=heading)
+
+
+# --- html tables and blocks ----------------------------------------------------------------
+def _markup_rows(text: str) -> tuple[list, str]:
+    """Rows of HTML tables and multi-line HTML blocks, and the text with those spans blanked.
+
+    Blanking replaces every character but LF by a space, so offsets and line numbers of
+    the remaining text are unchanged and the line reader simply sees blank space there.
+    """
+    if "<" not in text:
+        return [], text
+    text = _blank(text, [m.span() for m in _HIDDEN.finditer(text)])
+    line_of = _line_index(text)
+    placed, spans = [], []
+    for start, body_end, end in _table_spans(text):
+        placed.extend(_table_rows(text, start, body_end, line_of))
+        spans.append((start, end))
+    text = _blank(text, spans)
+    spans = []
+    for start, end, tag in _block_spans(text):
+        level = int(tag[1]) if tag[0] in "hH" and tag[1:].isdigit() else 0
+        row = _make_row(line_of(start), line_of(end - 1), (clean_cell(text[start:end]),), level)
+        placed.append((start, row))
+        spans.append((start, end))
+    return placed, _blank(text, spans)
+
+
+def _line_index(text: str):
+    """A function from character offset to 1-based line number."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    return lambda offset: bisect_left(newlines, offset) + 1
+
+
+def _blank(text: str, spans) -> str:
+    """`text` with each (start, end) span turned into spaces, newlines kept."""
+    if not spans:
+        return text
+    parts, pos = [], 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(_NON_NEWLINE.sub(lambda m: " " * len(m.group()), text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _table_spans(text: str):
+    """(start, body_end, end) of each outermost <table>; an unclosed table runs to the end."""
+    depth, start = 0, 0
+    for m in _TABLE_TAG.finditer(text):
+        if not m.group(1):
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                yield start, m.start(), m.end()
+    if depth:
+        yield start, len(text), len(text)
+
+
+def _table_rows(text: str, start: int, body_end: int, line_of):
+    """(offset, Row) for each <tr>; spans expand so that columns stay aligned."""
+    opens = [m for m in _TR_OPEN.finditer(text, start, body_end)]
+    raw = []
+    for i, m in enumerate(opens):
+        stop = opens[i + 1].start() if i + 1 < len(opens) else body_end
+        close = _TR_CLOSE.search(text, m.end(), stop)
+        end = close.end() if close else m.end() + len(text[m.end():stop].rstrip())
+        raw.append((m.start(), end, _tr_cells(text, m.end(), close.start() if close else stop)))
+    grid = _expand_spans([cells for _, _, cells in raw])
+    return [
+        (begin, _make_row(line_of(begin), line_of(end - 1), cells))
+        for (begin, end, _), cells in zip(raw, grid)
+    ]
+
+
+def _tr_cells(text: str, start: int, stop: int) -> list[tuple[str, int, int]]:
+    """(text, colspan, rowspan) of the cells of one row; closing tags may be omitted."""
+    opens = list(_CELL_OPEN.finditer(text, start, stop))
+    cells = []
+    for i, m in enumerate(opens):
+        end = opens[i + 1].start() if i + 1 < len(opens) else stop
+        spans = {k.lower(): int(v) for k, v in _SPAN_ATTR.findall(m.group(1))}
+        colspan = min(max(spans.get("col", 1), 1), _MAX_COLSPAN)
+        rowspan = spans.get("row", 1) or _ALL_ROWS
+        cells.append((clean_cell(text[m.end():end]), colspan, rowspan))
+    return cells
+
+
+def _expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Lay cells on a grid: colspan adds empty cells after the cell, rowspan leaves an
+    empty cell in the column of the rows it covers."""
+    carry: dict[int, int] = {}  # column -> further rows covered by a rowspan from above
+    grid = []
+    for cells in rows:
+        out: list[str] = []
+        fresh: dict[int, int] = {}
+        for text, colspan, rowspan in cells:
+            while len(out) in carry:
+                out.append("")
+            col = len(out)
+            out.append(text)
+            out.extend([""] * (colspan - 1))
+            if rowspan > 1:
+                fresh.update((c, rowspan - 1) for c in range(col, col + colspan))
+        if carry and max(carry) >= len(out):
+            out.extend([""] * (max(carry) + 1 - len(out)))
+        carry = {c: n - 1 for c, n in carry.items() if n > 1}
+        carry.update(fresh)
+        grid.append(out)
+    return grid
+
+
+def _block_spans(text: str):
+    """(start, end, tag) of HTML headings/paragraphs that start a line and span several
+    lines; one-line blocks are left to the line reader. Blocks holding a tab are TSV cells."""
+    last = 0
+    for m in _BLOCK_OPEN.finditer(text):
+        if m.start() < last:
+            continue
+        tag = m.group(1).lower()
+        closing = _BLOCK_CLOSE.get(tag)
+        if closing is None:
+            closing = _BLOCK_CLOSE[tag] = re.compile(rf"</{tag}\s*>", re.I)
+        close = closing.search(text, m.end(), m.end() + _BLOCK_LIMIT)
+        if close is None:
+            continue
+        span = text[m.start():close.end()]
+        if "\n" in span and "\t" not in span:
+            last = close.end()
+            yield m.start(), close.end(), tag
+
+
+# --- lines ---------------------------------------------------------------------------------
+def _classify_lines(text: str):
+    """(line, offset, kind, payload, heading level) for each non-blank line, and the lines
+    holding a form feed (pdftotext's page break)."""
+    lines, formfeeds = [], []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        start, offset = offset, offset + len(line) + 1
+        if "\f" in line:
+            formfeeds.append(number)
+            line = line.replace("\f", " ")
+        stripped = line.strip()
+        if not stripped:
+            continue
+        at = start + len(line) - len(line.lstrip())
+        lines.append((number, at) + _kind(line, stripped))
+    return lines, formfeeds
+
+
+def _kind(line: str, stripped: str) -> tuple[str, str, int]:
+    """The markup of one line: pipe/sep (markdown table), tab, heading, html or plain."""
+    first = stripped[0]
+    if first == "|" and len(stripped) > 1:
+        return ("sep", stripped, 0) if _PIPE_SEP.fullmatch(stripped) else ("pipe", stripped, 0)
+    if "\t" in line:
+        return "tab", line, 0
+    if first == "#":
+        m = _MD_HEADING.fullmatch(stripped)
+        if m:
+            return "heading", m.group(2), len(m.group(1))
+    elif first == "<":
+        m = _HTML_LINE.match(stripped)
+        if m:
+            return "html", stripped, int(m.group(1) or 0)
+    return "plain", stripped, 0
+
+
+def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
+    """The Row of one classified line."""
+    if kind == "tab":
+        cells = [clean_cell(c) if c else "" for c in payload.split("\t")]
+    elif kind == "pipe":
+        cells = [clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload)]
+    elif kind == "sep":
+        return None
+    elif kind == "plain" and split_plain:
+        cells = [undouble(c) for c in clean_cell(payload).split(" ")]
+    else:
+        cells = [clean_cell(payload)]
+    return _make_row(number, number, cells, level)
+
+
+def _pipe_cells(stripped: str) -> list[str]:
+    """Cells of a markdown table row; the outer pipes do not delimit empty cells."""
+    inner = stripped[1:]
+    if inner.endswith("|") and not inner.endswith("\\|"):
+        inner = inner[:-1]
+    return _PIPE_SPLIT.split(inner)
+
+
+# --- family --------------------------------------------------------------------------------
+def _detect_family(lines, markup_rows: int) -> str:
+    """The markup most rows are written in.
+
+    TSV, HTML and markdown are recognised by their markup; when such lines are rare (under
+    3 and under 2 % of the rows), the file is plain text and `_plain_family` tells pdftotext
+    output, cell-per-line output and prose apart.
+    """
+    kinds = Counter(kind for _, _, kind, _, _ in lines)
+    marked = {
+        "tsv": kinds["tab"],
+        "html": markup_rows + kinds["html"],
+        "markdown": kinds["pipe"] + kinds["sep"] + kinds["heading"],
+    }
+    total = sum(marked.values())
+    if total and total >= max(3, 0.02 * (len(lines) + markup_rows)):
+        return max(marked, key=marked.get)
+    return _plain_family([payload for _, _, kind, payload, _ in lines if kind == "plain"])
+
+
+def _plain_family(texts: list[str]) -> str:
+    """cell-per-line when most lines are one short cell and the labels of a 绩效目标表 stand
+    on lines of their own; pdftotext when many lines show column gaps; else text."""
+    if not texts:
+        return "text"
+    gaps = sum(1 for t in texts if _GAP.search(t)) / len(texts)
+    short = sum(1 for t in texts if len(t) <= _SHORT_CELL and len(t.split()) == 1) / len(texts)
+    labels = len({undouble(t) for t in texts} & _LABELS)
+    if short >= 0.6 and gaps < 0.2 and labels >= 2:
+        return "cell-per-line"
+    return "pdftotext" if gaps >= 0.15 else "text"
+
+
+# --- page furniture ------------------------------------------------------------------------
+def _furniture(lines, formfeeds: list[int]) -> set[int]:
+    """Line numbers of page numbers and running headers/footers, which are not content.
+
+    A running header is only recognised next to a page break (a form feed or a page-number
+    line): table labels such as 数量指标 or 单位：万元 repeat just as often elsewhere, so
+    repetition alone would delete content.
+    """
+    plain = [(n, payload) for n, _, kind, payload, _ in lines if kind == "plain"]
+    pages = {n for n, t in plain if _PAGE_NUMBER.fullmatch(t)} | _page_number_chain(plain)
+    breaks = [(b, b) for b in formfeeds] + [(p, p + 1) for p in sorted(pages)]
+    if len(breaks) < 2:
+        return pages
+    breaks += [(0, 0), (1 << 62, 1 << 62)]  # the file's start and end bound pages too
+    edges = _page_edges(lines, breaks, pages)
+    counts = Counter(edges.values())
+    repeated = {t for t, k in counts.items() if k >= 3 and k >= 0.3 * len(breaks)}
+    return pages | {n for n, t in edges.items() if t in repeated}
+
+
+def _page_edges(lines, breaks, pages: set[int]) -> dict[int, str]:
+    """Short plain lines nearest each page break (before, after), by line number."""
+    numbers = [n for n, _, _, _, _ in lines]
+    edges = {}
+    for before, after in breaks:
+        i = bisect_left(numbers, before) - 1
+        while i >= 0 and numbers[i] in pages:
+            i -= 1
+        j = bisect_left(numbers, after)
+        while j < len(numbers) and numbers[j] in pages:
+            j += 1
+        for k in (i, j):
+            if 0 <= k < len(lines):
+                number, _, kind, text, _ = lines[k]
+                if kind == "plain" and len(text) <= _MAX_FURNITURE_LEN:
+                    edges[number] = text
+    return edges
+
+
+def _page_number_chain(plain: list[tuple[int, str]]) -> set[int]:
+    """Bare integers that count pages: n follows n-1 at least a page's worth of lines later.
+
+    A bare number is usually a table cell (0, 60, 2130599), so it is taken as a page number
+    only inside such a chain, and only when the chain marks at least three lines.
+    """
+    seen: dict[int, int] = {}  # value -> line where it last stood alone
+    marked = set()
+    for number, text in plain:
+        if _BARE_INT.fullmatch(text):
+            value = int(text)
+            previous = seen.get(value - 1)
+            if previous is not None and number - previous >= _MIN_PAGE_LINES:
+                marked.update((previous, number))
+            seen[value] = number
+    return marked if len(marked) >= 3 else set()

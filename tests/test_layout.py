@@ -1,0 +1,377 @@
+"""Logical rows from every converter family (budgetkg.extract.layout)."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetkg.extract.layout import clean_cell, parse_layout, read_document, undouble
+from budgetkg.extract.model import Document, Row
+from budgetkg.extract.read import UnreadableInput
+
+FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
+SEEDS = Path("/work/shared/seeds")
+SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+needs_seeds = pytest.mark.skipif(not SEED_FILES, reason="seed disclosures not available")
+
+
+def at(doc: Document, line: int) -> list[Row]:
+    return [row for row in doc.rows if row.line == line]
+
+
+def only(doc: Document, line: int) -> Row:
+    (row,) = at(doc, line)
+    return row
+
+
+def assert_well_numbered(doc: Document, n_lines: int, strict: bool = False) -> None:
+    lines = [row.line for row in doc.rows]
+    pairs = list(zip(lines, lines[1:]))
+    assert all(a < b for a, b in pairs) if strict else all(a <= b for a, b in pairs)
+    for row in doc.rows:
+        assert 1 <= row.line <= row.end_line <= n_lines
+        assert row.text == " ".join(row.filled)
+        assert row.text
+
+
+# --- fixtures, one per family ---------------------------------------------------------------
+def test_markdown_pipe_table():
+    doc = read_document(FIXTURES / "markdown_pipe.md")
+    assert (doc.family, doc.encoding, doc.source) == ("markdown", "utf-8", "markdown_pipe.md")
+    assert only(doc, 1).heading == 1 and only(doc, 1).cells == ("2024年部门预算公开",)
+    assert only(doc, 3).heading == 2 and only(doc, 3).text == "十、绩效管理情况"  # undoubled
+    assert only(doc, 7).heading == 3
+    assert only(doc, 9).cells == ("项目名称", "科技创新券", "", "")  # bold stripped, empties kept
+    assert at(doc, 10) == []  # |---| separator
+    assert only(doc, 12).cells == ("项目资金(元)", "实施期资金总额：", "150,000", "")
+    assert only(doc, 14).cells == ("一级指标", "二级指标", "三级指标", "指标值")
+    assert only(doc, 16).cells == ("", "质量指标", "使用兑现率", "100%")
+    assert only(doc, 17).cells[2:] == ("带动企业研发投入 | 提高", "90%")  # escaped pipe
+    assert only(doc, 20).cells == ("注：本表金额单位为元。",)
+
+
+def test_mineru_markdown_with_html_tables():
+    doc = read_document(FIXTURES / "mineru_tables.md")
+    assert doc.family == "html"
+    assert only(doc, 1).heading == 1
+    assert only(doc, 3).cells == ("项目名称：乡村科技特派员服务",)
+    one_line_table = at(doc, 5)  # MinerU writes the whole table on one line
+    assert [row.cells for row in one_line_table] == [
+        ("项目名称", "乡村科技特派员服务", "", ""),  # colspan=3
+        ("主管部门及代码", "136-某某市科学技术局", "实施单位", "某某市科技服务中心"),
+        ("项目资金(元)", "实施期资金总额：", "280,000", ""),  # rowspan=3 starts here
+        ("", "其中：财政拨款", "280,000", ""),
+        ("", "其他资金", "", ""),
+    ]
+    assert all(row.end_line == 5 for row in one_line_table)
+    assert only(doc, 7).heading == 2 and only(doc, 7).text == "绩效指标"
+    assert only(doc, 10).cells == ("一级指标", "二级指标", "三级指标", "指标值")
+    spanning = only(doc, 11)
+    assert (spanning.line, spanning.end_line) == (11, 16)
+    assert spanning.cells == ("产出指标", "数量指标", "服务乡镇数量", "≥12个")
+    assert only(doc, 17).cells == ("", "时效指标", "完成时间", "2024年12月31日前")
+    assert only(doc, 18).cells[-1] == "≥90%"  # &ge;
+    assert only(doc, 21).text == "注：数据来源于某某市财政局。"
+
+
+def test_plain_html_file():
+    doc = read_document(FIXTURES / "budget_table.html")
+    assert doc.family == "html"
+    assert doc.rows[0].line == 11  # doctype, head, title and style carry no rows
+    assert (only(doc, 11).heading, only(doc, 11).text) == (1, "某某市科学技术局")
+    assert (only(doc, 12).heading, only(doc, 12).text) == (2, "2024年项目支出绩效目标表")
+    paragraph = only(doc, 14)
+    assert (paragraph.end_line, paragraph.heading) == (15, 0)
+    assert paragraph.text == "本表依据《某某市市级项目支出绩效管理办法》 编制，指标值以年度目标为准。"
+    assert only(doc, 18).cells == ("项目名称", "", "科技馆免费开放", "")
+    basis = only(doc, 21)
+    assert basis.end_line == 24
+    assert basis.cells == ("立项依据", "", "《关于全国科技馆免费开放的通知》 （科协发普字〔2015〕29号）", "")
+    assert only(doc, 25).cells == ("产出指标", "数量指标", "年接待观众人次", ">=20万人次")
+    assert only(doc, 26).cells == ("", "质量指标", "展品完好率", "≥95%")
+    assert only(doc, 27).cells[-1] == "1,200,000"  # &nbsp; trimmed
+    assert not any("不应出现" in row.text for row in doc.rows)  # comment
+
+
+def test_cell_per_line():
+    doc = read_document(FIXTURES / "cell_per_line.txt")
+    assert doc.family == "cell-per-line"
+    assert only(doc, 3).cells == ("项目名称",)
+    assert only(doc, 4).cells == ("科技工作运行经费",)
+    assert only(doc, 15).cells == ("一级指标",)
+    assert only(doc, 30).cells == ("≥90%",)
+    assert all(len(row.cells) == 1 for row in doc.rows)
+    assert_well_numbered(doc, 30, strict=True)
+
+
+def test_pdftotext_pages():
+    doc = read_document(FIXTURES / "pdftotext_pages.txt")
+    assert doc.family == "pdftotext"
+    kept = {row.line for row in doc.rows}
+    assert kept.isdisjoint({1, 10, 11, 20, 21, 27})  # running header and "- N -" footers
+    assert only(doc, 2).cells == ("第一部分", "概况")  # doubled line printed once, then split
+    assert only(doc, 6).cells[0].startswith("1.贯彻执行")  # U+3000 indentation ignored
+    assert only(doc, 12).cells == ("项目名称", "合计", "一般公共预算")
+    assert only(doc, 16).cells == ("科技工作运行经费", "60.00", "60.00")  # 60.0060.00
+    assert only(doc, 25).cells == ("产出指标", "数量指标", "发放数量", "3家")
+    assert_well_numbered(doc, 27, strict=True)
+
+
+def test_utf8_bom_tsv():
+    doc = read_document(FIXTURES / "bom_tsv.txt")
+    assert (doc.family, doc.encoding) == ("tsv", "utf-8-sig")
+    assert (only(doc, 1).heading, only(doc, 1).text) == (2, "某某市项目支出绩效目标表")
+    assert only(doc, 3).cells == ("项目名称", "", "科技馆免费开放", "", "")
+    assert only(doc, 6).cells[1] == "《关于全国科技馆免费开放的通知》 （科协发普字〔2015〕29号）"
+    assert only(doc, 7).cells[:2] == ("项目设立必要性", "保障科技馆 免费开放，提升公民科学素质<试行>")
+    assert only(doc, 9).cells == ("", "数量指标", "年接待观众人次", "≥20万人次", "")
+
+
+GBK_TSV = (
+    "二、项目支出绩效目标表\n"
+    "\n"
+    "项目名称\t驻村帮扶干部补助经费\t\t\n"
+    "主管部门及代码\t136-某某市科学技术局\t实施单位\t某某市科学技术局\n"
+    "项目资金(元)\t年度资金总额：\t28,000\t\n"
+    "一级指标\t二级指标\t三级指标\t指标值\n"
+    "产出指标\t数量指标\t帮扶人数\t≥2人\n"
+)
+
+
+def test_gbk_file(tmp_path):
+    path = tmp_path / "gbk_project.txt"
+    path.write_bytes(GBK_TSV.replace("\n", "\r\n").encode("gbk"))
+    doc = read_document(path)
+    assert (doc.family, doc.encoding, doc.path) == ("tsv", "gb18030", str(path))
+    assert only(doc, 1).cells == ("二、项目支出绩效目标表",)
+    assert only(doc, 3).cells == ("项目名称", "驻村帮扶干部补助经费", "", "")
+    assert only(doc, 5).cells == ("项目资金(元)", "年度资金总额：", "28,000", "")
+    assert only(doc, 7).cells == ("产出指标", "数量指标", "帮扶人数", "≥2人")
+
+
+def test_utf16_file(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + GBK_TSV.encode("utf-16-le"))
+    doc = read_document(path)
+    assert doc.encoding == "utf-16-le"
+    assert only(doc, 6).cells == ("一级指标", "二级指标", "三级指标", "指标值")
+
+
+@pytest.mark.parametrize(
+    "data, reason", [(b"", "empty file"), (b"PK\x03\x04\x00\x00", "NUL bytes")]
+)
+def test_unreadable_files_name_the_file(tmp_path, data, reason):
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableInput, match=reason) as info:
+        read_document(path)
+    assert "budget.xlsx" in str(info.value)
+
+
+# --- rules, on inline text --------------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("项目名称项目名称", "项目名称"),
+    ("第一部分 概况第一部分 概况", "第一部分 概况"),
+    ("十、绩效管理情况十、绩效管理情况", "十、绩效管理情况"),
+    ("≥90%≥90%", "≥90%"),
+    ("408.27408.27", "408.27"),  # two decimal points: no number, so doubled
+    ("150,000150,000", "150,000"),
+    ("2020", "2020"),  # a number as printed
+    ("1111", "1111"),
+    ("算算", "算算"),  # one-character repeat
+    ("哈哈哈哈", "哈哈哈哈"),
+    ("------", "------"),
+    ("合计", "合计"),
+    ("", ""),
+])
+def test_undouble(raw, expected):
+    assert undouble(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("<p>项目设立必要性</p>", "项目设立必要性"),
+    ("<p>第一条</p><p>第二条</p>", "第一条 第二条"),
+    ("上半年<br/>下半年<BR>全年", "上半年 下半年 全年"),
+    ("<b>第</b>一部分", "第一部分"),
+    ("&lt;山西省预算绩效评价管理办法&gt; &amp; 细则&nbsp;", "<山西省预算绩效评价管理办法> & 细则"),
+    ("故障率<5%", "故障率<5%"),  # a lone < is text, not a tag
+    ("**合计**", "合计"),
+    ("\u3000\u3000一、本单位职责  ", "一、本单位职责"),
+])
+def test_clean_cell(raw, expected):
+    assert clean_cell(raw) == expected
+
+
+def test_markdown_text_around_a_multiline_table_and_prefix_on_same_line():
+    text = "说明文字<table><tr><td>甲</td>\n<td>乙</td></tr>\n<tr><td>丙<td>丁</table>结尾\n"
+    doc = parse_layout(text, "inline.md")
+    assert [(r.line, r.end_line, r.cells) for r in doc.rows] == [
+        (1, 1, ("说明文字",)),
+        (1, 2, ("甲", "乙")),
+        (3, 3, ("丙", "丁")),  # omitted closing tags
+        (3, 3, ("结尾",)),
+    ]
+
+
+def test_rowspan_and_colspan_keep_columns_aligned():
+    text = (
+        "<table>"
+        "<tr><td rowspan=2>一级</td><td colspan=2>二级</td><td rowspan=3>值</td></tr>"
+        "<tr><td>a</td><td>b</td></tr>"
+        "<tr><td>c</td><td>d</td><td>e</td></tr>"
+        "<tr><td>f</td></tr>"
+        "</table>"
+    )
+    cells = [row.cells for row in parse_layout(text, "t.html").rows]
+    assert cells == [
+        ("一级", "二级", "", "值"),
+        ("", "a", "b", ""),
+        ("c", "d", "e", ""),
+        ("f",),
+    ]
+
+
+def test_unclosed_table_runs_to_the_end():
+    doc = parse_layout("<table><tr><td>项目名称</td><td>科技馆</td>\n<tr><td>合计", "u.md")
+    assert [(r.line, r.cells) for r in doc.rows] == [(1, ("项目名称", "科技馆")), (2, ("合计",))]
+
+
+def test_form_feeds_bound_pages_for_running_headers():
+    page = "某某市科学技术局2024年部门预算\n{body}\n"
+    text = "\f".join(page.format(body=b) for b in ("项目名称 科技创新券", "合计 15.00", "单位：万元"))
+    doc = parse_layout(text, "ff.txt")
+    assert [r.line for r in doc.rows] == [2, 4, 6]
+    assert [r.cells for r in doc.rows][1] == ("合计", "15.00")
+
+
+def test_bare_page_numbers_need_a_chain():
+    filler = ["产出指标 数量指标 发放数量 3家"] * 11
+    lines = filler + ["1"] + filler + ["0"] + ["2"] + filler + ["60"] + ["3"]
+    doc = parse_layout("\n".join(lines), "p.txt")
+    kept = {row.line: row.text for row in doc.rows}
+    assert 12 not in kept and 25 not in kept and 38 not in kept  # pages 1, 2, 3
+    assert kept[24] == "0" and kept[37] == "60"  # table cells stay
+
+
+def test_repetition_alone_does_not_make_furniture():
+    text = "\n".join(["数量指标 发放数量 3家", "单位：万元"] * 8)
+    doc = parse_layout(text, "r.txt")
+    assert len(doc.rows) == 16
+
+
+def test_tsv_and_markdown_mixed_headings():
+    doc = parse_layout("# 目 录\n\n第一部分 概况\t1\n一、本部门职责.....\t1\n", "m.txt")
+    assert doc.family == "tsv"
+    assert [(r.line, r.heading, r.cells) for r in doc.rows] == [
+        (1, 1, ("目 录",)),
+        (3, 0, ("第一部分 概况", "1")),
+        (4, 0, ("一、本部门职责.....", "1")),
+    ]
+
+
+def test_plain_prose_is_text_and_unsplit():
+    doc = parse_layout("本部门主要职责是组织实施科技计划。\n\n（一）拟订规划。\n", "p.txt")
+    assert doc.family == "text"
+    assert [r.cells for r in doc.rows] == [("本部门主要职责是组织实施科技计划。",), ("（一）拟订规划。",)]
+
+
+def test_parse_layout_normalises_carriage_returns():
+    doc = parse_layout("项目名称\t甲\r\n\r\n合计\t1\r合计合计\t2", "cr.txt")
+    assert [(r.line, r.cells) for r in doc.rows] == [
+        (1, ("项目名称", "甲")), (3, ("合计", "1")), (4, ("合计", "2"))
+    ]
+
+
+# --- seeds -------------------------------------------------------------------------------------
+@needs_seeds
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_seed_rows_are_numbered_within_the_file(path):
+    doc = read_document(path)
+    n_lines = path.read_text(encoding="utf-8").count("\n") + 1
+    assert doc.encoding == "utf-8"
+    assert len(doc.rows) > 500
+    assert_well_numbered(doc, n_lines, strict=True)
+
+
+@needs_seeds
+def test_seed_families():
+    families = [read_document(p).family for p in SEED_FILES]
+    assert families == ["tsv", "tsv", "tsv", "tsv", "pdftotext"]
+
+
+def seed(prefix: str) -> Document:
+    (path,) = [p for p in SEED_FILES if p.name.startswith(prefix)]
+    return read_document(path)
+
+
+@needs_seeds
+def test_seed_001_project_table():
+    doc = seed("001")
+    assert only(doc, 622).cells == ("项目名称", "", "科普经费", "", "")
+    assert only(doc, 623).cells == ("主管部门及代码", "322-山西省科学技术协会", "", "实施单位", "山西省科学技术协会")
+    assert only(doc, 626).cells == ("", "其中:中央财政资金", "0", "其中:中央财政资金", "0")
+    assert "印发<山西省预算绩效评价管理办法>的通知" in only(doc, 634).cells[1]
+    assert (only(doc, 43).heading, only(doc, 43).text) == (2, "第一部分 概况")
+    assert only(doc, 8).cells == ("第一部分 概况 .....", "1")  # <b> stripped in a TOC row
+    assert at(doc, 1) == [] and at(doc, 2) == []
+
+
+@needs_seeds
+def test_seed_000_paragraph_cells():
+    doc = seed("000")
+    assert only(doc, 805).cells[0] == "项目设立必要性"
+    assert only(doc, 805).cells[1].startswith("平台基地-科技创新平台")
+
+
+@needs_seeds
+def test_seed_004_pdftotext():
+    doc = seed("004")
+    assert only(doc, 701).cells == ("项目名称", "合计")
+    assert only(doc, 1).cells == ("第一部分", "概况")
+    assert only(doc, 259).cells == ("合计", "408.27", "330.47", "77.80")
+    assert only(doc, 857).cells == ("项目名称", "科技创新券")
+    assert only(doc, 974).cells == ("0",)  # bare numbers are cells, not page numbers
+    assert only(doc, 87).cells == ("预算公开表1",)  # table labels are content
+
+
+@needs_seeds
+def test_seed_throughput():
+    size = sum(p.stat().st_size for p in SEED_FILES)
+    start = time.perf_counter()
+    for path in SEED_FILES:
+        read_document(path)
+    assert size / (time.perf_counter() - start) > 1e6  # target is 5 MB/s; measured ~20
+
+
+# --- properties ------------------------------------------------------------------------------
+TOKENS = st.sampled_from([
+    "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td colspan="3">', "<th rowspan=0>",
+    '<td rowspan="2">', "<p>", "</p>", "<h2>", "</h2>", "<br>", "<!--", "-->", "<script>",
+    "&amp;", "&lt;", "&#", "\t", "|", "|---|", "\n", "\r\n", "\r", "\f", "# ", "**", " ", "\u3000",
+    "项目名称项目名称", "合计合计", "408.27408.27", "一级指标", "- 1 -", "1", "2", "≥90%", "<",
+])
+MARKUPISH = st.lists(TOKENS | st.text(max_size=5), max_size=60).map("".join)
+
+
+def check_invariants(text: str) -> None:
+    doc = parse_layout(text, "prop.txt")
+    n_lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    assert doc.family in ("tsv", "html", "markdown", "pdftotext", "cell-per-line", "text")
+    assert_well_numbered(doc, n_lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parse_layout_never_raises_on_text(text):
+    check_invariants(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MARKUPISH)
+def test_parse_layout_never_raises_on_markup(text):
+    check_invariants(text)
