@@ -71,11 +71,16 @@ def _undouble(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def _norm(s: str) -> str:
     """Compare labels as a reader would: width-folded, no tags, marks or spaces, not doubled."""
-    s = unicodedata.normalize("NFKC", re.sub(r"<[^>]+>", "", s))
-    s = re.sub(r"\s+", "", s).lstrip("#*>").rstrip("*")
+    s = unicodedata.normalize("NFKC", _TAG.sub("", s))
+    s = _SPACES.sub("", s).lstrip("#*>").rstrip("*")
     return _undouble(s)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -13,6 +13,7 @@ print is never invented.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
@@ -35,6 +36,7 @@ class Placed:
     explicit: bool  # that label is printed on this indicator's row
 
 
+@lru_cache(maxsize=65536)
 def content_scores(name: str, value: str) -> dict[str, float]:
     """How well an indicator's own text fits each output category (+1 fits, −1 contradicts)."""
     if "满意" in name:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from budgetkg.extract.kpi_levels import Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
@@ -93,11 +94,12 @@ def tokenize(row: Row, positions: bool = True) -> list[Token]:
     tokens: list[Token] = []
     for col, cell in enumerate(row.cells):
         text = cell.strip()
-        if not text or ROW_HEADER.match(squash(text)) or HEADER_FRAGMENT.match(squash(text)):
+        key = squash(text)
+        if not key or ROW_HEADER.match(key) or HEADER_FRAGMENT.match(key):
             continue
         for tok in _split_glued(col, text):
             tokens.extend([tok] if positions else _split_figure(tok))
-    return [replace(t, col=t.col if positions else None, line=row.line) for t in tokens]
+    return [Token(t.col if positions else None, t.text, t.label, row.line) for t in tokens]
 
 
 def _split_figure(tok: Token) -> list[Token]:
@@ -115,11 +117,17 @@ def _split_glued(col: int, text: str) -> list[Token]:
     label = level_label(text)
     if label:
         return [Token(col, text, label)]
-    key = squash(text)
-    for vocab in sorted(level_labels(), key=len, reverse=True):
-        if vocab.endswith("指标") and key.startswith(vocab) and len(key) > len(vocab):
-            return [Token(col, vocab, level_labels()[vocab]), Token(col, key[len(vocab):], None)]
+    m = _glueable_labels().match(squash(text))
+    if m:
+        return [Token(col, m.group(1), level_labels()[m.group(1)]), Token(col, m.group(2), None)]
     return [Token(col, text, None)]
+
+
+@lru_cache(maxsize=1)
+def _glueable_labels() -> re.Pattern[str]:
+    """Labels ending in 指标 (longest first) that a converter glued to the name after them."""
+    labels = sorted((v for v in level_labels() if v.endswith("指标")), key=len, reverse=True)
+    return re.compile("^(" + "|".join(map(re.escape, labels)) + ")(.+)$")
 
 
 def unpack(seg: Segment) -> list[Segment]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal
 
 from budgetkg.extract.model import KpiValue
@@ -135,6 +136,7 @@ _SYMBOLS = [w for w in _PREFIX_WORDS if not w.isalpha()]
 _LEADS = _by_length(DEADLINE_LEADS)
 
 
+@lru_cache(maxsize=65536)
 def parse_kpi_value(raw: str) -> KpiValue:
     """Read one 指标值; never raises, and `raw` is always the string as given."""
     text = _normalize(raw)

@@ -19,7 +19,7 @@ PUNCT_TAIL = re.compile(r"[:：]+$")
 
 def squash(text: str) -> str:
     """Text without white space, the form all label matching uses."""
-    return SPACE.sub("", text)
+    return "".join(text.split())
 
 
 # Header fields of one performance table: field → labels as printed, longest first.
@@ -64,6 +64,7 @@ def level_labels() -> dict[str, LevelLabel]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def level_label(cell: str) -> LevelLabel | None:
     """The level label a cell holds, also when printed without 指标 or cut short by the page."""
     key = PUNCT_TAIL.sub("", squash(cell))
@@ -92,8 +93,14 @@ _HEADER_PATTERNS = [
 ]
 
 
+_HEADER_FIRST = frozenset(label[0] for labels in HEADER_LABELS.values() for label in labels)
+
+
 def split_header_label(cell: str) -> tuple[str, str, str] | None:
     """(field, label, rest of the cell as printed) when a cell starts with a header label."""
+    head = cell.lstrip()
+    if not head or head[0] not in _HEADER_FIRST:
+        return None
     for field, label, pattern in _HEADER_PATTERNS:
         m = pattern.match(cell)
         if m:

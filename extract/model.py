@@ -8,6 +8,7 @@ fact in the graph can be traced back to its place in the disclosure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 
@@ -26,7 +27,7 @@ class Row:
     text: str
     heading: int = 0  # markdown/HTML heading level, 0 when not a heading
 
-    @property
+    @cached_property
     def filled(self) -> tuple[str, ...]:
         """The non-empty cells, in order."""
         return tuple(c for c in self.cells if c)
