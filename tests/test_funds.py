@@ -1,0 +1,61 @@
+"""项目资金: figures go to the label printed before them, whatever the layout."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from budgetkg.extract.funds import parse_amount, read_funds
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("14,663,000", 14663000), ("809,020.7", 809020.7), ("0", 0), ("", None), ("万元", None), ("1，000", 1000)],
+)
+def test_amounts_are_read_as_printed(text, expected):
+    assert parse_amount(text) == expected
+
+
+def test_side_by_side_labels_and_figures_fill_both_columns():
+    cells = ["实施期资金总额:", "200,000,000", "年度资金总额:", "120,000,000",
+             "其中:中央财政资金", "0", "其中:中央财政资金", "0",
+             "省级财政资金", "200,000,000", "省级财政资金", "120,000,000",
+             "市县(区)财政资 金", "0", "市县(区)财政资金", "0", "单位自筹", "0", "单位自筹", "0",
+             "其他资金", "其他资金"]
+    period, annual = read_funds(cells)
+    assert (period.total, annual.total) == (200000000, 120000000)
+    assert (period.provincial, annual.provincial) == (200000000, 120000000)
+    assert annual.city_county == 0 and annual.other is None
+
+
+def test_labels_on_one_row_and_figures_on_the_next_pair_in_order():
+    period, annual = read_funds(["实施期资金总额:", "年度资金总额:", "46,500,000", "15,500,000"])
+    assert (period.total, annual.total) == (46500000, 15500000)
+
+
+def test_labels_wrapped_over_lines_are_still_recognised():
+    cells = ["实施期资", "金总额：", "600,000", "年度资金总额：", "600,000", "其中：中", "央财政资", "0",
+             "其中：中央财政", "资金", "0", "市县", "（区）财", "600,000", "市县", "（区）财政资金", "600,000"]
+    period, annual = read_funds(cells)
+    assert period.total == annual.total == 600000
+    assert (period.central, annual.central) == (0, 0)
+    assert (period.city_county, annual.city_county) == (600000, 600000)
+
+
+def test_a_single_source_column_goes_to_the_total_it_adds_up_to():
+    cells = ["实施期资金总额:", "年度资金总额:", "46,500,000", "15,500,000", "其中:中央财政资金", "0",
+             "市(区)财政资金", "15,500,000", "其他资金", "0"]
+    period, annual = read_funds(cells)
+    assert annual.city_county == 15500000 and period.city_county is None
+
+
+def test_only_a_period_column_leaves_the_annual_figures_unknown():
+    period, annual = read_funds(["实施期资金总额:", "6,000,000", "市县(区)财政资金", "6,000,000"])
+    assert period.total == 6000000 and period.city_county == 6000000
+    assert annual.total is None and annual.city_county is None
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_any_cells_read_without_error(cells):
+    read_funds(cells)

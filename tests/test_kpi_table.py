@@ -1,0 +1,111 @@
+"""Indicator tables: rows read by content, levels placed by label and content together."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetkg.extract.kpi_table import is_figure, read_kpis, segments, tokenize
+from budgetkg.extract.model import Row
+from rows import tsv_rows
+
+HEADER = "\t一级指标\t二级指标\t三级指标\t指标值\t二级指标\t三级指标\t指标值\n"
+
+
+def _read(body: str, header: str = HEADER, mode: str = "columns"):
+    rows = tsv_rows(header + body)
+    return read_kpis(rows[:1], rows[1:], mode)
+
+
+def _triples(kpis):
+    return [(k.level2, k.level3, k.value) for k in kpis]
+
+
+def test_two_columns_split_into_period_and_annual_with_inherited_labels():
+    period, annual, _ = _read(
+        "绩效指标\t产出指标\t数量指标\t新立项项目数量\t≥12项\t数量指标\t新立项项目数量\t≥12项\n"
+        "\t\t\t攻关核心技术数量\t≥8项\t\t攻关核心技术数量\t≥8项\n"
+        "\t\t时效指标\t发布通知及时性\t当年11月份前\t时效指标\t发布通知及时性\t当年11月份前\n"
+    )
+    assert _triples(period) == [("数量指标", "新立项项目数量", "≥12项"), ("数量指标", "攻关核心技术数量", "≥8项"),
+                                ("时效指标", "发布通知及时性", "当年11月份前")]
+    assert _triples(annual) == _triples(period)
+    assert period[0].level1 == "产出指标" and period[0].line == 2
+
+
+def test_a_level_label_printed_one_row_early_is_placed_by_content():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t奖励企业数量\t5家\n"
+        "\t\t质量指标\t特派员数量\t≤43人\n"
+        "\t\t\t资格符合达标率\t100%\n"
+        "\t\t时效指标\t补助发放时间\t2026年10月\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    levels = {k.level3: k.level2 for k in period}
+    assert levels["特派员数量"] == "数量指标"  # a count, though printed beside 质量指标
+    assert levels["资格符合达标率"] == "质量指标"
+    assert levels["补助发放时间"] == "时效指标"
+
+
+def test_no_category_is_invented_when_the_table_does_not_print_it():
+    period, _, _ = _read(
+        "\t产出指标\t质量指标\t补助单位准确率\t100%\n\t\t\t项目完成时间\t12月31日前\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [k.level2 for k in period] == ["质量指标", "质量指标"]
+
+
+def test_an_unlabelled_annual_column_mirrors_the_period_labels():
+    period, annual, _ = _read("产出指标\t数量指标\t邀请科学家\t≥4人次\t≥4人次\t法治宣传活动\t1场\t1场\n"
+                              "\t\t统计培训\t1次\t1次\t服务会议次数\t≥8场\t≥8场\n")
+    assert _triples(annual) == [("数量指标", "法治宣传活动", "1场"), ("数量指标", "服务会议次数", "≥8场")]
+    assert len(period) == 2  # the doubled value cells are read once
+
+
+def test_packed_cells_pair_names_and_values_by_position():
+    period, _, _ = _read("\t产出指标\t数量指标\t科普视频 农村微课堂\t≥50部 ≥800期\t数量指标\t科普视频 农村微课堂\t≥50部 ≥800期\n")
+    assert _triples(period) == [("数量指标", "科普视频", "≥50部"), ("数量指标", "农村微课堂", "≥800期")]
+
+
+def test_a_label_followed_by_a_figure_is_the_indicator_name():
+    period, annual, _ = _read("服务对象满意度\t\t服务对象满意度\t\t≥90%\t\t服务对象满意度\t\t≥90%\n")
+    assert _triples(period) == [("服务对象满意度", "服务对象满意度", "≥90%")]
+    assert _triples(annual) == [("服务对象满意度", "服务对象满意度", "≥90%")]
+    assert period[0].level1 == "满意度指标"
+
+
+def test_pdftotext_rows_alternate_columns_and_join_wrapped_names():
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值", "产出指标", "数量指标",
+             "4.培训人数≥1000人", "数量指标", "4.培训人数 ≥1000人", "1.宣传次数≥5次 1.宣传次数 ≥5次",
+             "3.经济效益、社会效益达到要求≥85%", "3.经济效益、社会效益达到", "要求", "≥85%"]
+    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
+    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    assert [k.level3 for k in period] == ["4.培训人数", "1.宣传次数", "3.经济效益、社会效益达到要求"]
+    assert [k.value for k in annual] == ["≥1000人", "≥5次", "≥85%"]
+
+
+def test_values_are_parsed_and_unreadable_ones_are_reported():
+    period, _, issues = _read("\t产出指标\t数量指标\t安保管理\t24小时安保无忧\n", header="\t一级指标\t二级指标\t三级指标\t指标值\n")
+    assert period[0].parsed.kind == "unparsed" and period[0].value == "24小时安保无忧"
+    assert any("24小时安保无忧" in i.message and i.line == 2 for i in issues)
+
+
+def test_figures_are_told_from_names_ending_in_digits():
+    assert all(map(is_figure, ["≥12项", "100%", "12月底前", "当年12月底前", "1.2万元/人/年", "≤682元/人/月"]))
+    assert not any(map(is_figure, ["生活补助发放标准1", "统计11个市科协", "4.培训人数", "持续提升"]))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.sampled_from(["", "产出指标", "数量指标", "质量指标", "名称甲", "≥3项", "100%", "持续提升"])
+                         | st.text(max_size=8), max_size=8), max_size=12))
+def test_any_table_reads_without_error(table):
+    rows = [Row(i, i, tuple(cells), " ".join(cells)) for i, cells in enumerate(table, 2)]
+    for mode in ("columns", "wrapped", "cells"):
+        period, annual, _ = read_kpis([Row(1, 1, ("三级指标", "指标值", "三级指标", "指标值"), "")], rows, mode)
+        assert all(k.level3 for k in period + annual)
+
+
+def test_segments_of_a_row_keep_label_name_value_order():
+    segs = segments(tokenize(Row(1, 1, ("效益指标", "经济效益", "带动本地经济发展", "带动", "经济效益", "带动本地经济发展"), "")))
+    assert [(s.l2, s.name, s.value) for s in segs] == [(["经济效益"], "带动本地经济发展", "带动"),
+                                                        (["经济效益"], "带动本地经济发展", None)]

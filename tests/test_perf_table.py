@@ -1,0 +1,64 @@
+"""Performance tables: found by their header, read as labelled cells, ended where they end."""
+
+from __future__ import annotations
+
+from budgetkg.extract.perf_table import find_blocks, read_projects
+from rows import tsv_rows
+
+TABLE = """山西省省级预算部门（单位）项目支出绩效目标表
+(2026年度)
+项目名称\t\t示例科技专项\t\t
+主管部门及代码\t\t203-山西省科学技术厅\t\t实施单位\t\t山西省科学技术厅
+项目属性\t\t经常性项目（长期开展）\t\t项目期\t\t99年
+项目资金 (元)\t实施期资金总额:\t1,000,000\t年度资金总额:\t500,000
+\t其中:中央财政资金\t0\t其中:中央财政资金\t0
+\t省级财政资金\t1,000,000\t省级财政资金\t500,000
+项目概况\t\t<p>支持示例科技活动。</p>
+立项依据\t\t1.《山西省科技计划项目管理办法》（晋政办发〔2021〕42号）2.《中华人民共和国科学技术进步法》
+项目设立必要性\t\t必要。
+实施期目标\t\t\t年度目标
+总体目标\t\t完成示范。\t\t完成年度示范。
+\t一级指标\t二级指标\t三级指标\t指标值\t二级指标\t三级指标\t指标值
+绩效指标\t产出指标\t数量指标\t支持项目数\t≥10项\t数量指标\t支持项目数\t≥5项
+满意度指标\t服务对象满意度\t服务对象满意度\t≥90%\t服务对象满意度\t服务对象满意度\t≥90%
+负责人：\t经办人：\t联系电话：\t填报日期：
+"""
+
+
+def test_a_table_yields_every_header_field_funds_texts_citations_and_kpis():
+    [project], issues = read_projects(tsv_rows(TABLE))
+    assert (project.name, project.line) == ("示例科技专项", 3)
+    assert (project.supervising_code, project.supervising_dept) == ("203", "山西省科学技术厅")
+    assert (project.implementing_unit, project.attribute, project.period) == (
+        "山西省科学技术厅", "经常性项目（长期开展）", "99年")
+    assert (project.period_funds.total, project.annual_funds.total, project.annual_funds.provincial) == (
+        1000000, 500000, 500000)
+    assert [c.doc_number for c in project.legal_bases] == ["晋政办发〔2021〕42号", None]
+    assert project.legal_bases[1].title == "中华人民共和国科学技术进步法"
+    assert project.texts["overview"] == "支持示例科技活动。"
+    assert (project.texts["goal_period"], project.texts["goal_annual"]) == ("完成示范。", "完成年度示范。")
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [("支持项目数", "≥5项"), ("服务对象满意度", "≥90%")]
+    assert project.end_line == 17 and not issues  # the signature row
+
+
+def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
+    rows = tsv_rows("项目名称\t合计\t财政拨款\n示例科技专项\t100.00\t100.00\n")
+    assert find_blocks(rows) == []
+
+
+def test_an_unsigned_table_ends_at_the_next_tables_title():
+    unsigned = TABLE.replace("负责人：\t经办人：\t联系电话：\t填报日期：\n", "")
+    rows = tsv_rows(unsigned + unsigned)
+    projects, _ = read_projects(rows)
+    assert [p.line for p in projects] == [3, 19]
+    assert all(len(p.period_kpis) == 2 for p in projects)
+
+
+def test_a_header_printed_one_row_low_is_read_by_content():
+    shifted = TABLE.replace("项目名称\t\t示例科技专项\t\t\n主管部门及代码\t\t203-山西省科学技术厅\t\t实施单位\t\t山西省科学技术厅\n"
+                            "项目属性\t\t经常性项目（长期开展）\t\t项目期\t\t99年\n",
+                            "项目名称\t\t(2026年度)\n主管部门及代码\t\t示例科技专项\n项目属性\t\t203-山西省科学技术厅\t\t示例研究院\n"
+                            "\t\t实施单位\t\t项目期\n项目期\t\t3年\n")
+    [project], _ = read_projects(tsv_rows(shifted))
+    assert (project.name, project.supervising_code, project.implementing_unit) == ("示例科技专项", "203", "示例研究院")
+    assert project.attribute is None and project.period == "3年"
