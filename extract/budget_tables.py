@@ -191,7 +191,7 @@ def _title_kind(row: Row) -> tuple[str, str] | None:
     number beside it. Part headings such as "第二部分 2026年部门预算报表" are not tables.
     """
     filled = row.filled
-    if not filled or _LEADERS.search(row.text):
+    if not filled or "表" not in filled[0] or _LEADERS.search(row.text):
         return None
     others = filled[1:]
     if any(re.fullmatch(r"\d{1,3}", _norm(c)) for c in others):
@@ -732,6 +732,8 @@ def _code(rows: Sequence[Row]) -> str | None:
     """The department's own 编码 where printed, else the code most 主管部门及代码 cells give."""
     own, supervisor = [], []
     for row in rows:
+        if "码" not in row.text and "部门" not in row.text:  # no 编码/代码/部门名称 label here
+            continue
         text = _norm(row.text)
         own += _OWN_CODE.findall(text)
         supervisor += _SUPERVISOR_CODE.findall(text)
