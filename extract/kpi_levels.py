@@ -19,6 +19,7 @@ from dataclasses import dataclass
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
 MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
+COST_NAME = re.compile(r"成本|费|资金|补助|补贴|支出|标准|金额|价格|单价|预算|经费|款")
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
@@ -44,7 +45,9 @@ def content_scores(name: str, value: str) -> dict[str, float]:
     if DATE.search(value) and "%" not in value:
         return _one_of("时效")
     if MONEY.search(value):
-        return _one_of("成本")
+        if COST_NAME.search(name):
+            return _one_of("成本")
+        return {"成本": 0.25, "数量": -0.5, "质量": -0.5, "时效": -1.0}  # 投资额, 产值: money, not cost
     if TIMELY.search(name):
         return {"时效": 1.0, "数量": -0.5, "成本": -0.5}
     if COUNT.search(value) and "%" not in value:

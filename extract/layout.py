@@ -54,17 +54,21 @@ _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.I)
 
 # --- html structure ------------------------------------------------------------------------
-_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_HIDDEN_OPEN = re.compile(r"<(script|style|head)\b|<!--", re.I)
+_HIDDEN_CLOSE = {
+    kind: re.compile(closer, re.I)
+    for kind, closer in (("script", r"</script\b[^>]*>"), ("style", r"</style\b[^>]*>"),
+                         ("head", r"</head\b[^>]*>"), ("", r"-->"))
+}
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _TR_OPEN = re.compile(r"<tr\b[^>]*>", re.I)
 _TR_CLOSE = re.compile(r"</tr\s*>", re.I)
 _CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.I)
 _SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.I)
 _BLOCK_OPEN = re.compile(r"^[ \t]*<(h[1-6]|p|li|caption)\b[^>\n]*>", re.I | re.M)
-_BLOCK_CLOSE = {}  # tag -> compiled closing-tag pattern, filled on first use
 _BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
 _NON_NEWLINE = re.compile(r"[^\n]+")
-_MAX_COLSPAN = 1000
+_MAX_COLUMNS = 200  # no disclosure table is wider; spans past this are not expanded
 _ALL_ROWS = 1 << 30  # rowspan="0": to the end of the table
 
 # --- plain-text families ------------------------------------------------------------------
@@ -166,20 +170,42 @@ def _markup_rows(text: str) -> tuple[list, str]:
     """
     if "<" not in text:
         return [], text
-    text = _blank(text, [m.span() for m in _HIDDEN.finditer(text)])
+    text = _blank(text, _hidden_spans(text))
     line_of = _line_index(text)
     placed, spans = [], []
     for start, body_end, end in _table_spans(text):
         placed.extend(_table_rows(text, start, body_end, line_of))
         spans.append((start, end))
     text = _blank(text, spans)
-    spans = []
-    for start, end, tag in _block_spans(text):
-        level = int(tag[1]) if tag[0] in "hH" and tag[1:].isdigit() else 0
-        row = _make_row(line_of(start), line_of(end - 1), (clean_cell(text[start:end]),), level)
-        placed.append((start, row))
-        spans.append((start, end))
-    return placed, _blank(text, spans)
+    blocks = list(_block_spans(text))
+    placed.extend((start, _block_row(text, start, end, tag, line_of)) for start, end, tag in blocks)
+    return placed, _blank(text, [(start, end) for start, end, _ in blocks])
+
+
+def _block_row(text: str, start: int, end: int, tag: str, line_of) -> Row | None:
+    """One row for a multi-line <p>/<li>/<caption>, or a heading row for <h1>…<h6>."""
+    level = int(tag[1]) if tag[0] == "h" else 0
+    return _make_row(line_of(start), line_of(end - 1), (clean_cell(text[start:end]),), level)
+
+
+def _hidden_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of comments, <script>, <style> and <head>: markup nobody reads as content.
+
+    Once a closer is missing, later openers of that kind are skipped, so unclosed markup
+    costs one scan of the text, not one per opener.
+    """
+    spans, last, missing = [], 0, set()
+    for m in _HIDDEN_OPEN.finditer(text):
+        kind = (m.group(1) or "").lower()
+        if m.start() < last or kind in missing:
+            continue
+        close = _HIDDEN_CLOSE[kind].search(text, m.end())
+        if close is None:
+            missing.add(kind)
+            continue
+        spans.append((m.start(), close.end()))
+        last = close.end()
+    return spans
 
 
 def _line_index(text: str):
@@ -240,7 +266,7 @@ def _tr_cells(text: str, start: int, stop: int) -> list[tuple[str, int, int]]:
     for i, m in enumerate(opens):
         end = opens[i + 1].start() if i + 1 < len(opens) else stop
         spans = {k.lower(): int(v) for k, v in _SPAN_ATTR.findall(m.group(1))}
-        colspan = min(max(spans.get("col", 1), 1), _MAX_COLSPAN)
+        colspan = min(max(spans.get("col", 1), 1), _MAX_COLUMNS)
         rowspan = spans.get("row", 1) or _ALL_ROWS
         cells.append((clean_cell(text[m.end():end]), colspan, rowspan))
     return cells
@@ -248,46 +274,55 @@ def _tr_cells(text: str, start: int, stop: int) -> list[tuple[str, int, int]]:
 
 def _expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
     """Lay cells on a grid: colspan adds empty cells after the cell, rowspan leaves an
-    empty cell in the column of the rows it covers."""
-    carry: dict[int, int] = {}  # column -> further rows covered by a rowspan from above
+    empty cell in the column of the rows it covers.
+
+    Spans are honoured up to _MAX_COLUMNS columns; past that a table is broken or hostile,
+    and expanding it would only cost time and memory.
+    """
+    covered: dict[int, int] = {}  # column -> last row index covered by a rowspan from above
     grid = []
-    for cells in rows:
+    for r, cells in enumerate(rows):
         out: list[str] = []
-        fresh: dict[int, int] = {}
         for text, colspan, rowspan in cells:
-            while len(out) in carry:
+            while covered.get(len(out), -1) >= r:
                 out.append("")
             col = len(out)
             out.append(text)
+            if col >= _MAX_COLUMNS:
+                continue
+            colspan = min(colspan, _MAX_COLUMNS - col)
             out.extend([""] * (colspan - 1))
             if rowspan > 1:
-                fresh.update((c, rowspan - 1) for c in range(col, col + colspan))
-        if carry and max(carry) >= len(out):
-            out.extend([""] * (max(carry) + 1 - len(out)))
-        carry = {c: n - 1 for c, n in carry.items() if n > 1}
-        carry.update(fresh)
+                covered.update((c, r + rowspan - 1) for c in range(col, col + colspan))
+        widest = max((c for c, last in covered.items() if last >= r), default=-1)
+        out.extend([""] * (widest + 1 - len(out)))
+        covered = {c: last for c, last in covered.items() if last > r}
         grid.append(out)
     return grid
 
 
 def _block_spans(text: str):
     """(start, end, tag) of HTML headings/paragraphs that start a line and span several
-    lines; one-line blocks are left to the line reader. Blocks holding a tab are TSV cells."""
+    lines; one-line blocks are left to the line reader. Blocks holding a tab are TSV cells.
+
+    Closing tags are collected once per tag and found by bisection, so a file full of
+    unclosed <p> stays linear.
+    """
+    closers: dict[str, tuple[list[int], list[int]]] = {}
     last = 0
     for m in _BLOCK_OPEN.finditer(text):
-        if m.start() < last:
-            continue
         tag = m.group(1).lower()
-        closing = _BLOCK_CLOSE.get(tag)
-        if closing is None:
-            closing = _BLOCK_CLOSE[tag] = re.compile(rf"</{tag}\s*>", re.I)
-        close = closing.search(text, m.end(), m.end() + _BLOCK_LIMIT)
-        if close is None:
+        if tag not in closers:
+            found = list(re.finditer(rf"</{tag}\s*>", text, re.I))
+            closers[tag] = ([c.start() for c in found], [c.end() for c in found])
+        starts, ends = closers[tag]
+        i = bisect_left(starts, m.end())
+        if m.start() < last or i == len(starts) or starts[i] - m.end() > _BLOCK_LIMIT:
             continue
-        span = text[m.start():close.end()]
+        span = text[m.start():ends[i]]
         if "\n" in span and "\t" not in span:
-            last = close.end()
-            yield m.start(), close.end(), tag
+            last = ends[i]
+            yield m.start(), ends[i], tag
 
 
 # --- lines ---------------------------------------------------------------------------------
