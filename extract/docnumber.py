@@ -28,7 +28,7 @@ _SHAPE = re.compile(rf"(?P<code>[^〔〕\s]*[{CJK}][^〔〕\s]*)〔(?P<year>[0-9
 # The part of a number that needs no context: bracketed year, optional 第, serial, 号.
 _TAIL = re.compile(
     rf"(?P<open>{OPEN})\s*(?P<year>{_DIGIT}{{4}})\s*{CLOSE}"
-    rf"(?:\s*第)?(?:\s*(?P<serial>{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
+    rf"(?:\s*第)?(?:\s*(?P<serial>(?:{_DIGIT}\n?){{0,5}}{_DIGIT}(?=\s*号)|{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
 )
 _PREFIX_CHAR = re.compile(rf"[{CJK}、\s]")
 # Words that end the sentence in front of an issuer code: everything up to and including

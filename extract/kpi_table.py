@@ -119,7 +119,7 @@ def _split_glued(col: int, text: str) -> list[Token]:
         return [Token(col, text, label)]
     m = _glueable_labels().match(squash(text))
     if m:
-        return [Token(col, m.group(1), level_labels()[m.group(1)]), Token(col, m.group(2), None)]
+        return [Token(col, m.group(1), level_labels()[m.group(1)])] + _split_glued(col, m.group(2))
     return [Token(col, text, None)]
 
 
@@ -237,7 +237,7 @@ LAYOUT_MODES = ("columns", "wrapped", "cells")
 
 
 def read_kpis(
-    header: Sequence[Row], rows: Sequence[Row], mode: str = "columns"
+    header: Sequence[Row], rows: Sequence[Row], mode: str = "columns", goal_columns: bool = False
 ) -> tuple[tuple[Kpi, ...], tuple[Kpi, ...], tuple[Issue, ...]]:
     """(实施期 indicators, 年度 indicators, issues) from the rows of one indicator table.
 
@@ -252,8 +252,9 @@ def read_kpis(
         two_sided = columns.two_sided or _looks_two_sided(parsed)
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
-        tokens = [t for row in rows for t in tokenize(row, positions=False)]
-        sided = _stream_sided(segments(tokens, wrapped=mode == "wrapped"), columns.two_sided)
+        tokens = interleave_packed([t for row in rows for t in tokenize(row, positions=False)])
+        two_sided = columns.two_sided or (not header and goal_columns)
+        sided = _stream_sided(segments(tokens, wrapped=mode == "wrapped"), two_sided)
     sides = (Side(), Side())
     for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
         if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
@@ -266,6 +267,33 @@ def read_kpis(
         if k.parsed is not None and k.parsed.flagged
     ]
     return period, annual, tuple(issues)
+
+
+def interleave_packed(tokens: list[Token]) -> list[Token]:
+    """k names then k figures on one line (a packed cell split on spaces) → name, figure pairs."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        names = _run(tokens, i, lambda t: t.label is None and not is_value_like(t.text))
+        figures = _run(tokens, i + len(names), lambda t: t.label is None and is_figure(t.text))
+        if len(names) >= 2 and len(figures) == len(names) and _same_line(names + figures):
+            out.extend(t for pair in zip(names, figures) for t in pair)
+            i += 2 * len(names)
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _run(tokens: list[Token], start: int, test) -> list[Token]:
+    end = start
+    while end < len(tokens) and test(tokens[end]) and tokens[end].line == tokens[start].line:
+        end += 1
+    return tokens[start:end]
+
+
+def _same_line(tokens: list[Token]) -> bool:
+    return len({t.line for t in tokens}) == 1
 
 
 def _stream_sided(segs: list[Segment], two_sided: bool) -> list[tuple[int, Segment]]:

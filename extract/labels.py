@@ -40,7 +40,8 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "kpi_header": ("一级指标",),
 }
 
-FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)")
+# The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
+FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")
 
 
 @dataclass(frozen=True)

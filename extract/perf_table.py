@@ -25,7 +25,8 @@ SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
-LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
+LOOKAHEAD = 6
+HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit  # rows after 项目名称 within which a 主管部门 label must appear
 
 
 @dataclass(frozen=True)
@@ -72,25 +73,33 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
         first = rows[j].filled[0] if rows[j].filled else ""
         if FOOTER.match(squash(first)):
             return j + 1
-        if rows[j].heading or (len(rows[j].filled) == 1 and _opens_next_part(first)):
+        if rows[j].heading or (len(rows[j].filled) == 1 and _opens_next_part(first, j - start)):
             return j
     return limit
 
 
-def _opens_next_part(cell: str) -> bool:
-    """A heading, the next table's title or its (2026年度) line: the table ended unsigned."""
+def _opens_next_part(cell: str, offset: int) -> bool:
+    """A short heading, the next table's title or its (2026年度) line: the table ended unsigned.
+
+    A long cell that opens with 一、 is a text field's content (one cell per line); a year
+    line right under 项目名称 is this table's own, printed one row low.
+    """
     key = squash(cell)
-    return bool(HEADING.match(key) or TABLE_TITLE.search(key) or YEAR_MARKER.match(key))
+    if len(key) > 30:
+        return False
+    return bool(HEADING.match(key) or TABLE_TITLE.search(key) or (offset > 2 and YEAR_MARKER.match(key)))
 
 
 def split_block(rows: Sequence[Row]) -> Block:
-    """Separate the header rows from the indicator table of one block."""
+    """Separate the header rows from the indicator table of one block.
+
+    The indicator header (一级指标 二级指标 …) may follow the first labels when cells are
+    printed one per line, so header rows are taken from the first rows of the region.
+    """
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
-    end = k
-    while end < len(rows) and _is_header_row(rows[end]):
-        end += 1
-    body = [r for r in rows[end:] if not FOOTER.match(squash(r.text))]
-    return Block(tuple(rows[:k]), tuple(rows[k:end]), tuple(body))
+    header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
+    body = [r for r in rows[k:] if not _is_header_row(r) and not FOOTER.match(squash(r.text))]
+    return Block(tuple(rows[:k]), tuple(header), tuple(body))
 
 
 def _opens_indicators(row: Row) -> bool:
@@ -99,7 +108,10 @@ def _opens_indicators(row: Row) -> bool:
 
 
 def _is_header_row(row: Row) -> bool:
+    """一级指标 二级指标 三级指标 指标值 …, possibly wrapped into fragments (一级指 / 标)."""
     text = squash(row.text)
+    if any(level_label(c) for c in row.filled):
+        return False
     return bool(KPI_HEADER.search(text)) or bool(re.fullmatch(r"[一二三级指标值绩效]+", text))
 
 
@@ -117,7 +129,7 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
                 continue
             if current == "funds":
                 fields.funds.append(cell)
-            else:
+            elif fields.cells[current][-1:] != [(row.line, cell)]:  # docling repeats merged cells
                 fields.cells[current].append((row.line, cell))
     return fields
 
@@ -153,7 +165,10 @@ def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[Perfor
     block = split_block(rows)
     fields = unshift_header(read_header(block.rows))
     period_funds, annual_funds = read_funds(fields.funds)
-    period_kpis, annual_kpis, kpi_issues = read_kpis(block.kpi_header, block.kpi_rows, kpi_mode(family))
+    two_columns = _has_both_goal_columns(block.rows)
+    period_kpis, annual_kpis, kpi_issues = read_kpis(
+        block.kpi_header, block.kpi_rows, kpi_mode(family), two_columns
+    )
     code, dept = _supervising(fields.text("supervising"))
     texts, spans = _texts(fields)
     legal = find_citations(fields.cells.get("legal_basis", []), "legal_basis")
@@ -175,6 +190,12 @@ def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[Perfor
         text_lines=spans,
     )
     return project, _issues(project, kpi_issues)
+
+
+def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
+    """实施期目标 and 年度目标 printed: the indicator table has both column groups."""
+    text = "".join(squash(r.text) for r in rows if "目标" in r.text)
+    return "实施期目标" in text and "年度目标" in text
 
 
 def _supervising(text: str | None) -> tuple[str | None, str | None]:
