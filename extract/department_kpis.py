@@ -11,6 +11,7 @@ from budgetkg.extract.model import Issue, Kpi, Row
 
 TITLE = re.compile(r"整体支出绩效目标(申报)?表")
 HEADER = re.compile(r"一级指标|三级指标")
+SUBHEADING = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]+)[、.．]\D")
 END = re.compile(r"项目支出绩效目标(申报)?表|^项目名称")
 
 
@@ -21,11 +22,19 @@ def find_department_table(rows: Sequence[Row]) -> tuple[int, int] | None:
         return None
     for j in range(start + 1, len(rows)):
         text = squash(rows[j].text)
-        if END.search(text) or rows[j].heading:
+        if END.search(text) or rows[j].heading or _narrative(rows[j]):
             return start, j
         if FOOTER.match(text):
             return start, j + 1
     return start, len(rows)
+
+
+def _narrative(row: Row) -> bool:
+    """A numbered sub-heading (2、项目绩效目标) or a sentence: the table is over."""
+    if len(row.filled) != 1:
+        return False
+    text = squash(row.text)
+    return bool(SUBHEADING.match(text) and len(text) <= 20) or (text.endswith("。") and len(text) > 20)
 
 
 def read_department_kpis(rows: Sequence[Row], mode: str = "columns") -> tuple[tuple[Kpi, ...], tuple[Issue, ...], tuple[int, int] | None]:

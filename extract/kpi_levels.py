@@ -23,6 +23,12 @@ COST_NAME = re.compile(r"成本|费|资金|补助|补贴|支出|标准|金额|�
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
+FAMILY = {
+    "数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出",
+    "经济效益": "效益", "社会效益": "效益", "生态效益": "效益", "可持续影响": "效益",
+    "满意度": "满意度",
+}
+CROSS_FAMILY_PENALTY = 2.0
 EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
 INHERITED_BONUS = 0.5  # the label is the last one printed above it
 
@@ -66,14 +72,24 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     if not items or not categories:
         return [max(it.state, 0) for it in items]
     n_states = len(categories)
-    scores = [[_score(it, s, categories[s]) for s in range(n_states)] for it in items]
+    scores = [
+        [_score(it, s, categories[s], categories[it.state] if it.state >= 0 else None) for s in range(n_states)]
+        for it in items
+    ]
     return _monotone_best(scores)
 
 
-def _score(item: Placed, state: int, category: str) -> float:
+def _score(item: Placed, state: int, category: str, printed: str | None) -> float:
+    """Content fit, plus a bonus for the literal position.
+
+    A label printed on the indicator's own row is not overridden across level-1 families
+    (产出 vs 效益): displaced labels stay within their group of merged cells.
+    """
     score = content_scores(item.name, item.value).get(category, 0.0)
     if state == item.state:
         score += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
+    elif item.explicit and printed and FAMILY.get(printed) != FAMILY.get(category):
+        score -= CROSS_FAMILY_PENALTY
     return score
 
 
