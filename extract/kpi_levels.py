@@ -71,12 +71,13 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     """The label event each indicator is filed under: in order, fitting content and layout."""
     if not items or not categories:
         return [max(it.state, 0) for it in items]
-    n_states = len(categories)
-    scores = [
-        [_score(it, s, categories[s], categories[it.state] if it.state >= 0 else None) for s in range(n_states)]
-        for it in items
-    ]
+    scores = [_scores(it, categories) for it in items]
     return _monotone_best(scores)
+
+
+def _scores(item: Placed, categories: list[str]) -> list[float]:
+    printed = categories[item.state] if item.state >= 0 else None
+    return [_score(item, s, c, printed) for s, c in enumerate(categories)]
 
 
 def _score(item: Placed, state: int, category: str, printed: str | None) -> float:

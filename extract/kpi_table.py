@@ -17,6 +17,7 @@ from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
 from budgetkg.extract.model import Issue, Kpi, Row
 
+CJK_ONLY = re.compile(r"[\u4e00-\u9fff\s]+")
 ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
@@ -400,4 +401,8 @@ def _level1(l2: str | None, l1: str | None) -> str | None:
 
 
 def _clean(text: str | None) -> str | None:
-    return squash(text) if text is not None and re.fullmatch(r"[\u4e00-\u9fff\s]+", text) else text
+    """Chinese text broken by a wrap space (服务对象 满意度) is joined; other text stays as printed."""
+    if text is None:
+        return None
+    joined = squash(text)
+    return joined if joined != text and CJK_ONLY.fullmatch(text) else text

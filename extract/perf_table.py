@@ -62,7 +62,7 @@ def find_blocks(rows: Sequence[Row]) -> list[tuple[int, int]]:
 
 def _starts_table(rows: Sequence[Row], i: int) -> bool:
     first = rows[i].filled[:1]
-    if not first or not squash(first[0]).startswith("项目名称"):
+    if not first or "称" not in first[0] or not squash(first[0]).startswith("项目名称"):
         return False
     ahead = rows[i + 1 : i + 1 + LOOKAHEAD]
     return any("主管部门" in squash(r.text) for r in ahead)
