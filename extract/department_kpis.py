@@ -20,12 +20,14 @@ def find_department_table(rows: Sequence[Row]) -> tuple[int, int] | None:
     start = next((i for i, r in enumerate(rows) if TITLE.search(squash(r.text))), None)
     if start is None:
         return None
+    in_indicators = False  # the table's own text fields are sentences too
     for j in range(start + 1, len(rows)):
         text = squash(rows[j].text)
-        if END.search(text) or rows[j].heading or _narrative(rows[j]):
+        if END.search(text) or rows[j].heading or (in_indicators and _narrative(rows[j])):
             return start, j
         if FOOTER.match(text):
             return start, j + 1
+        in_indicators = in_indicators or bool(HEADER.search(text))
     return start, len(rows)
 
 
