@@ -254,8 +254,9 @@ def read_kpis(
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
         tokens = interleave_packed([t for row in rows for t in tokenize(row, positions=False)])
-        two_sided = columns.two_sided or (not header and goal_columns)
-        sided = _stream_sided(segments(tokens, wrapped=mode == "wrapped"), two_sided)
+        segs = segments(tokens, wrapped=mode == "wrapped")
+        two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
+        sided = _stream_sided(segs, two_sided)
     sides = (Side(), Side())
     for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
         if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
@@ -268,6 +269,13 @@ def read_kpis(
         if k.parsed is not None and k.parsed.flagged
     ]
     return period, annual, tuple(issues)
+
+
+def _mirrored(segs: list[Segment]) -> bool:
+    """Most indicators printed twice: the 实施期 and 年度 columns repeat each other."""
+    names = [squash(s.name) for s in segs if s.name]
+    repeated = sum(1 for n in names if names.count(n) >= 2)
+    return bool(names) and repeated >= 0.3 * len(names)
 
 
 def interleave_packed(tokens: list[Token]) -> list[Token]:
