@@ -69,12 +69,17 @@ def _starts_table(rows: Sequence[Row], i: int) -> bool:
 
 
 def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
+    """After the signature row, or at what opens the next part once the indicators began."""
+    in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
         if FOOTER.match(squash(first)):
             return j + 1
-        if rows[j].heading or (len(rows[j].filled) == 1 and _opens_next_part(first, j - start)):
+        if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
+        if in_indicators and len(rows[j].filled) == 1 and _opens_next_part(first, j - start):
+            return j
+        in_indicators = in_indicators or _opens_indicators(rows[j])
     return limit
 
 
