@@ -23,6 +23,7 @@ FUND_KEYS = re.compile(
     r"|(?P<self_raised>自筹)"
     r"|(?P<other>其他资金|其它资金)"
 )
+GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?)$")
 SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
 
 
@@ -49,7 +50,7 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
     found: dict[str, list[int | float]] = defaultdict(list)
     waiting: deque[str] = deque()
     buffer = ""
-    for cell in cells:
+    for cell in _unglued(cells):
         amount = parse_amount(cell)
         if amount is not None and waiting:
             found[waiting.popleft()].append(amount)
@@ -59,6 +60,17 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
             waiting.append(m.lastgroup or "")
             buffer = buffer[m.end():]
     return found
+
+
+def _unglued(cells: Iterable[str]):
+    """年度资金总额: 356,500,000 in one cell → the label, then the figure."""
+    for cell in cells:
+        m = GLUED_AMOUNT.match(cell.strip())
+        if m and FUND_KEYS.search(re.sub(r"\s+", "", m.group(1))):
+            yield m.group(1)
+            yield m.group(2)
+        else:
+            yield cell
 
 
 def _first(values: list[int | float]) -> int | float | None:

@@ -59,3 +59,10 @@ def test_only_a_period_column_leaves_the_annual_figures_unknown():
 @given(st.lists(st.text(max_size=12), max_size=30))
 def test_any_cells_read_without_error(cells):
     read_funds(cells)
+
+
+def test_a_figure_printed_inside_its_label_cell_is_read():
+    period, annual = read_funds(["实施期资金总额:", "356,500,000", "年度资金总额: 356,500,000",
+                                 "其中:中央财政资金", "0", "其中:中央财政资金 0"])
+    assert (period.total, annual.total) == (356500000, 356500000)
+    assert (period.central, annual.central) == (0, 0)
