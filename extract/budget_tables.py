@@ -121,6 +121,8 @@ def _leading_amount(cell: str) -> float | None:
     full = parse_amount(cell)
     if full is not None:
         return full
+    if not re.match(r"\s*[-－]?[0-9０-９]", cell):  # NFKC reads ① as 1: no amount
+        return None
     m = _LEADING_NUMBER.match(unicodedata.normalize("NFKC", cell).strip())
     return float(m.group().replace(",", "")) if m else None
 
@@ -259,19 +261,43 @@ def _value_after(rows: Sequence[Row], labels: Sequence[str]) -> tuple[float | No
     The first cell after the label is taken: blank means no amount; with pdftotext the next
     label may be glued behind the number ("408.27本年支出合计"), so a leading number is read.
     A label followed by more labels is a header ("合计 一般公共预算 …") and is passed over.
+    A label that is its row's only cell (one cell per line) takes the amount of the next row
+    when that row holds amounts only; followed by another label it is blank or a header, and
+    a later row of the same label with an amount wins.
     """
     wanted = {_norm(x) for x in labels}
-    for row in map(_split_cells, rows):
+    rows = [_split_cells(r) for r in rows]
+    blank: int | None = None
+    for k, row in enumerate(rows):
         for i, cell in enumerate(row.cells):
             if _norm(cell) not in wanted:
                 continue
             rest = row.cells[i + 1 :]
+            if not rest and len(row.cells) == 1:
+                following = _stacked_amounts(rows, k + 1, 1)
+                if following:
+                    return following[0], row.line
+                blank = row.line if blank is None else blank
+                continue
             if not rest or not rest[0].strip():
                 return None, row.line
             value = _leading_amount(rest[0])
             if value is not None:
                 return value, row.line
-    return None, None
+    return None, blank
+
+
+def _stacked_amounts(rows: Sequence[Row], start: int, most: int) -> list[float | None]:
+    """Up to `most` amounts from the rows from `start` on that each hold nothing but amounts:
+    how a layout with one cell per line prints the rest of a row whose label stood alone."""
+    out: list[float | None] = []
+    for row in rows[start:]:
+        if not row.filled or not all(is_amount(c) for c in row.filled):
+            break
+        out += [parse_amount(c) for c in row.filled]
+        if len(out) >= most:
+            break
+    return out[:most]
 
 
 def _summary_totals(tables: Sequence[_Table], issues: list[Issue]) -> dict[str, float | None]:
@@ -387,6 +413,7 @@ class _Coded:
     name_parts: list[str]
     cells: list[str]  # the cells after the name, empty ones kept where the layout has them
     row_cells: tuple[str, ...]  # the first line's cells, for layouts where positions hold
+    stacked: bool = False  # its amounts came one per line (one cell per line)
 
 
 @dataclass
@@ -444,7 +471,11 @@ def _coded_rows(rows: Sequence[Row]) -> Iterable[_Coded | Row]:
         if current is not None and _continues(current, row):
             amounts = [c for c in row.filled if is_amount(c)]
             current.name_parts += [c for c in row.filled if not is_amount(c)]
-            current.cells = current.cells or amounts
+            if amounts and len(row.cells) == 1 and (current.stacked or not current.cells):
+                current.cells = current.cells + amounts  # one amount per line: 合计, 基本, 项目
+                current.stacked = True
+            else:
+                current.cells = current.cells or amounts
             continue
         if current:
             yield current
@@ -458,6 +489,8 @@ def _continues(current: _Coded, row: Row) -> bool:
     """A wrapped piece of the coded row above: its amounts (if it has none) or a bit of name."""
     amounts = [c for c in row.filled if is_amount(c)]
     texts = [c for c in row.filled if not is_amount(c)]
+    if amounts and current.stacked:  # a row printed one cell per line has at most three
+        return len(row.cells) == 1 and not texts and len(current.cells) < len(_FUNCTION_COLUMNS)
     if amounts:
         return not any(c.strip() for c in current.cells)
     short_cjk = all(re.search(r"[\u4e00-\u9fff]", c) and len(c) <= 30 for c in texts)
@@ -475,6 +508,12 @@ def _columns(rows: Sequence[Row]) -> tuple[list[int] | None, tuple[int, int, int
             ranked = sorted(positions)
             order = tuple(ranked.index(p) for p in positions)
             return positions, order  # type: ignore[return-value]
+    for i in range(len(rows)):  # one header cell per line: the labels' order in a short run
+        run = [_norm(r.filled[0]) if len(r.filled) == 1 else "" for r in rows[i : i + 6]]
+        if run and run[0] in _FUNCTION_COLUMNS and all(x in run for x in _FUNCTION_COLUMNS):
+            positions = [run.index(x) for x in _FUNCTION_COLUMNS]
+            ranked = sorted(positions)
+            return None, tuple(ranked.index(p) for p in positions)  # type: ignore[return-value]
     return None, (0, 1, 2)
 
 
@@ -540,11 +579,18 @@ def _function_rows(
     columns, order = _columns(rows)
     coded: list[tuple[_Coded, _Parts]] = []
     total: _Parts | None = None
-    for item in _coded_rows(rows):
+    items = list(_coded_rows(rows))
+    for k, item in enumerate(items):
         if isinstance(item, _Coded):
             coded.append((item, _parts(item.code, item.cells, item.row_cells, columns, order)))
         elif total is None and item.filled and _norm(item.filled[0]) in ("合计", "总计"):
             after = item.cells[item.cells.index(item.filled[0]) + 1 :]
+            if len(item.cells) == 1:  # one cell per line: its amounts are the next lines
+                plain = [r if isinstance(r, Row) else Row(0, 0, (), "") for r in items]
+                stacked = _stacked_amounts(plain, k + 1, len(_FUNCTION_COLUMNS))
+                if not stacked:
+                    continue  # the 合计 of the column header
+                after = [str(v) if v is not None else "" for v in stacked]
             total = _parts("", after, item.cells, columns, order)
     _place_parts(([total] if total else []) + [p for _, p in coded])
     out = [_function_row(item, parts, issues) for item, parts in coded]
@@ -598,6 +644,9 @@ class _Item:
     unit: str | None
 
 
+_NAME_LINES = 6  # a project name wrapped in its cell spans at most this many lines
+
+
 def _project_items(rows: Sequence[Row]) -> list[_Item]:
     """The named rows with their 合计 amount, wrapped name lines joined to the row below."""
     name_col = _column(rows, "项目名称")
@@ -616,8 +665,8 @@ def _project_items(rows: Sequence[Row]) -> list[_Item]:
             continue
         texts = [c for c in row.filled if not is_amount(c)]
         amounts = [c for c in row.filled if is_amount(c)]
-        if not amounts:
-            pending = (pending + texts)[-3:]
+        if not amounts:  # a name wrapped over lines: every line of it up to its amounts
+            pending = (pending + [" ".join(texts)])[-_NAME_LINES:]
             continue
         lead = texts[: next((i for i, c in enumerate(row.filled) if is_amount(c)), len(texts))]
         name = _clean_name(" ".join(pending + lead))
@@ -693,6 +742,7 @@ _YEAR_TITLE = re.compile(r"(20\d\d)年度?(?:部门|单位)?预算(?:公开|情�
 _NAME_LINE = re.compile(r"(?:部门|单位|预算单位)名称[:：](.+?)(?:单位[:：].*|金额单位.*)?$")
 _SUPERVISOR_CODE = re.compile(r"(?:主管部门及代码|部门名称|主管部门)(\d{2,6})[-－—–]")
 _OWN_CODE = re.compile(r"(?:单位|部门)(?:编码|代码)[:：]?(\d{2,9})")
+_CODE_LABEL_END = re.compile(r"(?:主管部门及代码|部门名称|主管部门|(?:单位|部门)(?:编码|代码))[:：]?$")
 
 
 def _department(rows: Sequence[Row], tables: Sequence[_Table]) -> Department:
@@ -731,10 +781,12 @@ def _name_lines(rows: Sequence[Row]) -> list[str]:
 def _code(rows: Sequence[Row]) -> str | None:
     """The department's own 编码 where printed, else the code most 主管部门及代码 cells give."""
     own, supervisor = [], []
-    for row in rows:
+    for i, row in enumerate(rows):
         if "码" not in row.text and "部门" not in row.text:  # no 编码/代码/部门名称 label here
             continue
         text = _norm(row.text)
+        if _CODE_LABEL_END.search(text) and i + 1 < len(rows):  # its value on the next line
+            text += _norm(rows[i + 1].filled[0]) if rows[i + 1].filled else ""
         own += _OWN_CODE.findall(text)
         supervisor += _SUPERVISOR_CODE.findall(text)
     return _most_common(own) or _most_common(supervisor)

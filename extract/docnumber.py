@@ -3,6 +3,10 @@
 Disclosures write the same number many ways: 晋政办发[2017]59号, 晋市政办【2025】29号,
 并财教(2022)181号, with full-width digits, or split by a line break (晋 驻村办（2022）14号).
 Citations are only comparable, and issuers only resolvable, once these are folded to one form.
+
+A 令 (decree) is numbered by its issuer alone, with no year: 大同市人民政府令第118号,
+科学技术部令第19号, 中华人民共和国主席令第五十六号. Its number keeps its 第 and is otherwise
+folded the same way (width, white space).
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ _YEAR_BRACKETS = re.compile(r"[\[【(〔〖]((?:19|20)[0-9]{2})[\]】)〕〗]")
 _SERIAL_PREFIX = re.compile(r"〔([0-9]{4})〕第(?=[0-9])")
 _SHAPE = re.compile(rf"(?P<code>[^〔〕\s]*[{CJK}][^〔〕\s]*)〔(?P<year>[0-9]{{4}})〕(?P<serial>[0-9]+)号?")
 
+# A decree's number: 令第118号 (the issuer is read back from 令, as a code from its bracket).
+_CN_NUMERAL = "一二三四五六七八九十百千零〇两"
+_DECREE = re.compile(
+    rf"令\s*第\s*(?:(?P<serial>(?:{_DIGIT}\s?){{0,5}}{_DIGIT})|(?P<cn>[{_CN_NUMERAL}]{{1,8}})(?=\s*号))"
+    rf"(?:\s*(?P<hao>号))?"
+)
+_DECREE_SHAPE = re.compile(
+    rf"(?P<code>[^〔〕\s]*[{CJK}][^〔〕\s]*?)令第(?P<serial>[0-9]+|[{_CN_NUMERAL}]+)号?"
+)
 # The part of a number that needs no context: bracketed year, optional 第, serial, 号.
 _TAIL = re.compile(
     rf"(?P<open>{OPEN})\s*(?P<year>{_DIGIT}{{4}})\s*{CLOSE}"
@@ -44,16 +57,25 @@ _MARKER_RE = re.compile("|".join(r"\s*".join(map(re.escape, m)) for m in _MARKER
 _CONJUNCTION = re.compile(r"[及与或暨]\s*(?=\S)")
 # An authority's name ends with one of these; a known code right after it is the real code.
 _AUTHORITY_END = ("厅", "局", "部", "委", "会", "院", "室", "府", "协", "馆", "中心", "组")
+# Who issues a 令: an authority, or the 主席 (of the PRC); 命令第3号 or 口令 are no decrees.
+_DECREE_ISSUER_END = _AUTHORITY_END + ("主席", "署", "行", "办", "政府")
 
 
 @dataclass(frozen=True)
 class DocNumber:
-    """A parsed 发文字号; issuer_code is the 机关代字 as written (joint issuers keep their 、)."""
+    """A parsed 发文字号; issuer_code is the 机关代字 as written (joint issuers keep their 、).
+
+    A decree (令第N号) has no year: `year` is None and issuer_code is the issuer's name.
+    """
 
     normalized: str
     issuer_code: str
-    year: int
+    year: int | None
     serial: str
+
+    @property
+    def is_decree(self) -> bool:
+        return self.year is None
 
     @property
     def issuer_codes(self) -> tuple[str, ...]:
@@ -98,9 +120,12 @@ def parse_doc_number(s: str) -> DocNumber | None:
     """
     norm = normalize_doc_number(s)
     m = _SHAPE.fullmatch(norm)
-    if not m or not 1900 <= int(m["year"]) <= 2099:
-        return None
-    return DocNumber(norm, m["code"], int(m["year"]), m["serial"])
+    if m and 1900 <= int(m["year"]) <= 2099:
+        return DocNumber(norm, m["code"], int(m["year"]), m["serial"])
+    d = _DECREE_SHAPE.fullmatch(norm)
+    if d and d["code"].endswith(_DECREE_ISSUER_END) and (norm.endswith("号") or d["serial"].isdigit()):
+        return DocNumber(norm, d["code"], None, d["serial"])
+    return None
 
 
 def iter_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
@@ -110,14 +135,21 @@ def iter_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
     form: the document is the same) or when the text ends there (then it is truncated).
     """
     last_end = 0
-    for m in _TAIL.finditer(text):
-        year = unicodedata.normalize("NFKC", m["year"])
-        if not year.startswith(("19", "20")) or m.start() < last_end:
+    tails = [(m.start(), 0, m) for m in _TAIL.finditer(text)]
+    if "令" in text:
+        tails += [(m.start(), 1, m) for m in _DECREE.finditer(text)]
+        tails.sort(key=lambda t: t[:2])
+    for at, decree, m in tails:
+        if at < last_end:
             continue
-        start = _issuer_start(text, m.start(), last_end)
-        if start is None:
-            continue
-        found = _complete(text, start, m)
+        if decree:
+            found = _decree(text, m, last_end)
+        else:
+            year = unicodedata.normalize("NFKC", m["year"])
+            if not year.startswith(("19", "20")):
+                continue
+            start = _issuer_start(text, m.start(), last_end)
+            found = _complete(text, start, m) if start is not None else None
         if found:
             last_end = found.end
             yield found
@@ -137,6 +169,27 @@ def _complete(text: str, start: int, m: re.Match) -> DocNumberMatch | None:
         return DocNumberMatch(start, end, norm)
     if m["hao"]:
         return None
+    if not rest:
+        return DocNumberMatch(start, end, norm, truncated=True)
+    if m["serial"] and re.match(CLOSE, rest):
+        return DocNumberMatch(start, end, norm + "号")
+    return None
+
+
+def _decree(text: str, m: re.Match, floor: int) -> DocNumberMatch | None:
+    """A 令第N号 whose issuer (the name before 令) is an authority; whole, or cut off by the
+    end of the text, or closed by a bracket without its 号, as `_complete` reads numbers."""
+    start = _issuer_start(text, m.start(), floor)
+    if start is None:
+        return None
+    issuer = re.sub(r"\s+", "", text[start : m.start()])
+    if not issuer.endswith(_DECREE_ISSUER_END):
+        return None
+    end = m.end("hao") if m["hao"] else m.end("serial") if m["serial"] else m.end("cn")
+    norm = normalize_doc_number(text[start:end])
+    if m["hao"]:
+        return DocNumberMatch(start, end, norm)
+    rest = text[end:].lstrip()
     if not rest:
         return DocNumberMatch(start, end, norm, truncated=True)
     if m["serial"] and re.match(CLOSE, rest):

@@ -82,6 +82,9 @@ _LABELS = frozenset(
     "总体目标 实施期目标 年度目标 绩效指标 一级指标 二级指标 三级指标 指标值".split()
 )
 _SHORT_CELL = 20
+# pdftotext cells are split at each space, but not inside an amount printed with spaces
+# after its separators ("23, 367. 00", as some PDFs set them).
+_PLAIN_CELL_GAP = re.compile(r"(?<!\d[,.，]) |(?<=\d[,.，]) (?!\d)")
 _PAGE_NUMBER = re.compile(
     r"(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d{1,4}\s*[-—–－]"
     r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)",
@@ -107,7 +110,7 @@ def parse_layout(
     placed, text = _markup_rows(text)
     lines, formfeeds = _classify_lines(text)
     family = _detect_family(lines, len(placed))
-    drop = _furniture(lines, formfeeds)
+    drop = _furniture(lines, formfeeds, family)
     split_plain = family == "pdftotext"
     for line_no, offset, kind, payload, level in lines:
         if line_no not in drop:
@@ -371,7 +374,7 @@ def _line_row(number: int, kind: str, payload: str, level: int, split_plain: boo
     elif kind == "sep":
         return None
     elif kind == "plain" and split_plain:
-        cells = [undouble(c) for c in clean_cell(payload).split(" ")]
+        cells = [undouble(c) for c in _PLAIN_CELL_GAP.split(clean_cell(payload))]
     else:
         cells = [clean_cell(payload)]
     return _make_row(number, number, cells, level)
@@ -419,15 +422,22 @@ def _plain_family(texts: list[str]) -> str:
 
 
 # --- page furniture ------------------------------------------------------------------------
-def _furniture(lines, formfeeds: list[int]) -> set[int]:
+def _furniture(lines, formfeeds: list[int], family: str = "") -> set[int]:
     """Line numbers of page numbers and running headers/footers, which are not content.
 
     A running header is only recognised next to a page break (a form feed or a page-number
     line): table labels such as 数量指标 or 单位：万元 repeat just as often elsewhere, so
     repetition alone would delete content.
+
+    Where every cell has a line of its own, a bare integer is mostly a cell (a 3-digit 功能分类
+    code, a 目录 page, an amount) among the cells of its row; there only one set apart, with
+    a blank line or a page break on either side, may count pages.
     """
     plain = [(n, payload) for n, _, kind, payload, _ in lines if kind == "plain"]
-    pages = {n for n, t in plain if _PAGE_NUMBER.fullmatch(t)} | _page_number_chain(plain)
+    candidates = plain
+    if family == "cell-per-line":
+        candidates = _set_apart(plain, {n for n, *_ in lines}, set(formfeeds))
+    pages = {n for n, t in plain if _PAGE_NUMBER.fullmatch(t)} | _page_number_chain(candidates)
     breaks = [(b, b) for b in formfeeds] + [(p, p + 1) for p in sorted(pages)]
     if len(breaks) < 2:
         return pages
@@ -455,6 +465,21 @@ def _page_edges(lines, breaks, pages: set[int]) -> dict[int, str]:
                 if kind == "plain" and len(text) <= _MAX_FURNITURE_LEN:
                     edges[number] = text
     return edges
+
+
+def _set_apart(plain, filled: set[int], formfeeds: set[int]) -> list[tuple[int, str]]:
+    """The bare integers with no text on the line before or after (a page break counts as
+    none), and every other line as it is."""
+
+    def apart(n: int) -> bool:
+        return n - 1 not in filled or n - 1 in formfeeds or n in formfeeds
+
+    def apart_after(n: int) -> bool:
+        return n + 1 not in filled or n + 1 in formfeeds
+
+    return [
+        (n, t) for n, t in plain if not _BARE_INT.fullmatch(t) or (apart(n) and apart_after(n))
+    ]
 
 
 def _page_number_chain(plain: list[tuple[int, str]]) -> set[int]:

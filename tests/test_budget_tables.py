@@ -464,3 +464,117 @@ def test_income_table_when_there_is_no_summary_table():
     assert (t["income_total"], t["income_this_year"], t["carryover"]) == (325.5, 300.0, 25.5)
     got = (t["three_public"], t["official_reception"], t["vehicle"], t["overseas"])
     assert got == (3.5, 1.0, 2.5, None)
+
+
+def _one_cell_per_line(tsv: str) -> str:
+    """A tab-separated table as converters that print every non-empty cell on a line."""
+    return "\n".join(c.strip() for line in tsv.splitlines() for c in line.split("\t") if c.strip())
+
+
+CELLS_SUMMARY = """2026年预算收支总表
+部门名称：某某市某某局
+收入\t\t支出\t\t\t
+项目\t2026年\t项目\t2026年合计\t当年预算安排\t上年结转安排
+一、一般公共预算\t1200.50\t一、一般公共服务支出\t\t\t
+本年收入合计\t1200.50\t本年支出合计\t1300.50\t1200.50\t100.00
+上年结转\t100.00\t年终结转\t\t\t
+收入总计\t1300.50\t支出总计\t1300.50\t1200.50\t100.00
+2026年预算支出总表
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+合计\t\t1300.50\t1000.00\t300.50
+206\t科学技术支出\t1300.50\t1000.00\t300.50
+20601\t科学技术管理事务\t1000.00\t1000.00\t
+20604\t技术研究与开发\t300.50\t\t300.50
+2026年财政拨款安排“三公”经费支出预算表
+项目\t2026年预算数\t\t\t
+\t合计\t一般公共预算\t政府性基金预算\t国有资本经营预算
+因公出国（境）费\t\t\t\t
+公务接待费\t3.90\t3.90\t\t
+公务用车购置及运行费\t16.30\t16.30\t\t
+合计\t20.20\t20.20\t\t
+2026年财政拨款安排机关运行经费预算表
+单位名称\t2026预算数\t\t\t
+\t合计\t一般公共预算\t政府性基金预算\t国有资本经营预算
+部门合计\t44.06\t44.06\t\t
+"""
+
+
+@pytest.mark.parametrize("layout", ["tsv", "cells"])
+def test_totals_when_each_cell_has_its_own_line(layout):
+    """A label alone on its line takes its amounts from the lines after it; a header 合计
+    (followed by more labels) is passed over."""
+    text = CELLS_SUMMARY if layout == "tsv" else _one_cell_per_line(CELLS_SUMMARY)
+    bt = extract_budget_tables(rows_from_text(text))
+    t = bt.totals
+    assert (t["income_total"], t["income_this_year"], t["carryover"]) == (1300.5, 1200.5, 100.0)
+    assert (t["expenditure_basic"], t["expenditure_project"]) == (1000.0, 300.5)
+    assert (t["three_public"], t["official_reception"], t["vehicle"]) == (20.2, 3.9, 16.3)
+    assert t["overseas"] is None and t["office_operation"] == 44.06
+    got = {f.code: (f.name, f.total, f.basic, f.project) for f in bt.expenditure_by_function}
+    assert got == {
+        "206": ("科学技术支出", 1300.5, 1000.0, 300.5),
+        "20601": ("科学技术管理事务", 1000.0, 1000.0, None),
+        "20604": ("技术研究与开发", 300.5, None, 300.5),
+    }
+
+
+def test_cell_per_line_header_order_is_read_from_its_lines():
+    text = _one_cell_per_line(
+        CELLS_SUMMARY.replace("合计\t基本支出\t项目支出", "合计\t项目支出\t基本支出")
+        .replace("\t1300.50\t1000.00\t300.50", "\t1300.50\t300.50\t1000.00")
+    )
+    t = extract_budget_tables(rows_from_text(text)).totals
+    assert (t["expenditure_basic"], t["expenditure_project"]) == (1000.0, 300.5)
+
+
+def test_department_code_on_the_line_after_its_label():
+    text = "某某市某某局\n2025年度部门预算公开\n" + "主管部门及代码\n108-某某市某某局\n实施单位\n某某局\n" * 2
+    dep = extract_budget_tables(rows_from_text(text)).department
+    assert dep.code == "108"
+
+
+def test_project_name_wrapped_over_lines_keeps_its_start():
+    """pdftotext wraps a long name cell: every piece above its amounts belongs to it."""
+    text = """2026年项目支出预算表（本年预算）
+项目名称 合计 一般公共预算
+甲项目 15.00 15.00
+科技馆运行费-常设展厅展品改造 项目造价咨询服务及项目管理（
+含 监理）服务
+16.22 16.22
+乙项目 5.00 5.00
+"""
+    bt = extract_budget_tables(rows_from_text(text))
+    assert [(b.name, b.amount) for b in bt.project_budget_lines] == [
+        ("甲项目", 15.0),
+        ("科技馆运行费-常设展厅展品改造项目造价咨询服务及项目管理（含监理）服务", 16.22),
+        ("乙项目", 5.0),
+    ]
+
+
+def test_summary_header_label_alone_on_its_line_is_passed_over():
+    """pdftotext breaks the header cell 上年结转安排 into 上年结转 / 安排: a header, not a row."""
+    text = """2026年预算收支总表2026年预算收支总表
+单位名称：长治市某某局 单位：万元
+收入收入 支出支出
+项目项目 2026年2026年 项目项目 2026年合计2026年合计 当年预算安排当年预算安排
+上年结转上年结转
+安排安排
+一、一般公共预算 672.27一、一般公共服务支出
+本年收入合计本年收入合计 672.27672.27本年支出合计本年支出合计 772.27772.27 672.27672.27 100.00100.00
+上年结转 100.00 年终结转
+收入总计收入总计 772.27772.27支出总计支出总计 772.27772.27 672.27672.27 100.00100.00
+"""
+    t = extract_budget_tables(rows_from_text(text)).totals
+    assert (t["income_total"], t["income_this_year"], t["carryover"]) == (772.27, 672.27, 100.0)
+
+
+def test_circled_numbers_of_labels_are_no_amounts():
+    """docling repeats a merged label in every cell: ①公务用车购置费 is not the amount 1."""
+    text = """2026年财政拨款安排“三公”经费支出预算表
+项目\t合计\t一般公共预算
+公务用车购置及运行费\t公务用车购置及运行费\t公务用车购置及运行费
+①公务用车购置费\t①公务用车购置费\t①公务用车购置费
+②公务用车运行维护费\t②公务用车运行维护费\t②公务用车运行维护费
+"""
+    t = extract_budget_tables(rows_from_text(text)).totals
+    assert t["vehicle"] is None

@@ -70,6 +70,47 @@ def test_find_reads_the_issuer_prefix(text, expected):
     assert found == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("（大同市人民政府令第118号）", "大同市人民政府令第118号"),
+        ("依据财政部令第 ８７ 号规定", "财政部令第87号"),
+        ("根据中华人民共和国主席令第五十六号公布的", "中华人民共和国主席令第五十六号"),
+        ("按照部令第5号", "部令第5号"),
+        ("按照省政府令\n第285号", "省政府令第285号"),
+        ("《条例》（国务院令第588）", "国务院令第588号"),
+        ("上级下达命令第3号", None),
+        ("口令第12号", None),
+    ],
+)
+def test_find_decrees_numbered_without_a_year(text, expected):
+    found = [n for _, _, n in find_doc_numbers(text)]
+    assert found == ([expected] if expected else [])
+
+
+def test_parse_decree_has_no_year():
+    d = parse_doc_number("大同市人民政府令第118号")
+    assert d == DocNumber("大同市人民政府令第118号", "大同市人民政府", None, "118")
+    assert d.is_decree and not parse_doc_number("晋政发〔2020〕12号").is_decree
+    assert parse_doc_number("命令第3号") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("根据晋政发〔2020〕第12号文件", "晋政发〔2020〕12号"),
+        ("（晋科发【2019】第 28 号）", "晋科发〔2019〕28号"),
+        ("科学技术部令第19号及晋政发(2020)第12号", None),
+    ],
+)
+def test_find_serial_after_di(text, expected):
+    found = [n for _, _, n in find_doc_numbers(text)]
+    if expected is None:
+        assert found == ["科学技术部令第19号", "晋政发〔2020〕12号"]
+    else:
+        assert found == [expected]
+
+
 def test_find_gives_offsets_of_the_written_number():
     text = "见(晋财资[2014]38号、晋财资[2017]43号)"
     assert [(text[s:e], n) for s, e, n in find_doc_numbers(text)] == [

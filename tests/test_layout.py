@@ -403,3 +403,36 @@ def test_cells_survive_every_table_markup(grid, family):
     skip = 1 if family == "markdown" else 0  # the |---| separator follows the first row
     expected = [first + i + (skip if i else 0) for i in range(len(grid))]
     assert [row.line for row in doc.rows] == expected
+
+
+def _cells_page(codes: tuple[str, str]) -> list[str]:
+    return ["项目名称", "科普经费", "实施单位", "某某局", codes[0], "教育支出", "3.60", "3.60",
+            "20599", "其他教育支出", "3.60", "3.60", "2059999", "其他教育支出", "3.60", "3.60",
+            codes[1], "科学技术支出", "4396.76"]
+
+
+def test_cell_per_line_codes_are_not_page_numbers():
+    """205 … 206 a page's worth of lines apart are 功能分类 codes among their row's cells."""
+    lines = _cells_page(("205", "206")) + _cells_page(("207", "208"))
+    doc = parse_layout("\n".join(lines), "c.txt")
+    assert doc.family == "cell-per-line"
+    assert len(doc.rows) == len(lines)
+
+
+def test_cell_per_line_page_numbers_set_apart_are_dropped():
+    pages = [
+        "\n".join(_cells_page(("205", "206"))) + f"\n\n{n}\n" for n in (1, 2, 3)
+    ]
+    text = "\f".join(pages)
+    doc = parse_layout(text, "c.txt")
+    assert doc.family == "cell-per-line"
+    texts = [r.text for r in doc.rows]
+    assert texts.count("205") == 3 and texts.count("206") == 3
+    assert not {"1", "2", "3"} & set(texts)
+
+
+def test_pdftotext_amount_printed_with_spaces_is_one_cell():
+    text = "\n".join(["项目名称 合计 一般公共预算", "实施单位 某某局", "2060404 科技成果转化 23, 367. 00 23, 367. 00"] * 3)
+    doc = parse_layout(text, "s.txt")
+    assert doc.family == "pdftotext"
+    assert doc.rows[2].cells == ("2060404", "科技成果转化", "23, 367. 00", "23, 367. 00")

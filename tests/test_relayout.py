@@ -32,30 +32,29 @@ KINDS = (
 _COLUMNS = {  # markdown pipes and HTML tables: the tab layout's level
     "overall": 0.97, "kpis": 0.98, "kpi_levels": 0.95, "legal_bases": 0.98, "project_fields": 0.98,
     "funds": 0.97, "totals": 0.98, "functions": 0.98, "budget_lines": 0.98, "projects": 0.98,
-    "provenance": 0.98,
+    "department": 0.98, "provenance": 0.98,
 }
 _PDFTOTEXT = {
     "overall": 0.95, "kpis": 0.95, "kpi_levels": 0.92, "legal_bases": 0.98, "project_fields": 0.98,
     "funds": 0.98, "totals": 0.98, "functions": 0.98, "budget_lines": 0.98, "projects": 0.98,
-    "provenance": 0.98,
+    "department": 0.98, "provenance": 0.98,
 }
 _PDFTOTEXT_WRAPPED = {
     "overall": 0.95, "kpis": 0.95, "kpi_levels": 0.92, "legal_bases": 0.91, "project_fields": 0.98,
-    "funds": 0.98, "totals": 0.98, "functions": 0.98, "budget_lines": 0.96, "projects": 0.98,
-    "provenance": 0.98,
+    "funds": 0.98, "totals": 0.98, "functions": 0.98, "budget_lines": 0.98, "projects": 0.98,
+    "department": 0.98, "provenance": 0.98,
 }
 _CELL_PER_LINE = {
     "overall": 0.95, "kpis": 0.96, "kpi_levels": 0.93, "legal_bases": 0.98, "project_fields": 0.98,
-    "funds": 0.97, "totals": 0.19, "functions": 0.96, "budget_lines": 0.98, "projects": 0.98,
-    "provenance": 0.98,
+    "funds": 0.97, "totals": 0.98, "functions": 0.98, "budget_lines": 0.98, "projects": 0.98,
+    "department": 0.98, "provenance": 0.98,
 }
 THRESHOLDS = {
     "md_pipes_strip": _COLUMNS,
     "md_pipes_keep_tags": _COLUMNS,
     "md_pipes_ragged": _COLUMNS,
     # docling repeats a merged cell's text in every cell it covers (科普经费 | 科普经费 | 科普经费).
-    "md_docling_filled_spans": {**_COLUMNS, "overall": 0.96, "kpis": 0.97, "kpi_levels": 0.94,
-                                "totals": 0.95},
+    "md_docling_filled_spans": {**_COLUMNS, "overall": 0.96, "kpis": 0.97, "kpi_levels": 0.94},
     "md_docling_filled_rowspans": {**_COLUMNS, "overall": 0.96, "kpis": 0.97, "kpi_levels": 0.94},
     "html_A_row_per_line": _COLUMNS,
     "html_B_one_line": _COLUMNS,
