@@ -79,7 +79,8 @@ def is_figure(text: str) -> bool:
     t = squash(text)
     if not t or len(t) > 20 or ENUMERATED.match(t):
         return False
-    if COMPARATOR.search(t):
+    comparator = COMPARATOR.search(t)
+    if comparator and comparator.start() <= 3:
         return True
     first = re.search(r"\d", t)
     return first is not None and first.start() <= 3 and bool(UNIT_TAIL.search(t))
@@ -283,7 +284,7 @@ def interleave_packed(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        names = _run(tokens, i, lambda t: t.label is None and not is_value_like(t.text))
+        names = _run(tokens, i, lambda t: t.label is None and not is_figure(t.text))
         figures = _run(tokens, i + len(names), lambda t: t.label is None and is_figure(t.text))
         if len(names) >= 2 and len(figures) == len(names) and _same_line(names + figures):
             out.extend(t for pair in zip(names, figures) for t in pair)
