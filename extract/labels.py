@@ -77,10 +77,18 @@ def level_label(cell: str) -> LevelLabel | None:
     if key + "指标" in vocab:
         return vocab[key + "指标"]
     if len(key) >= 5:
-        for label, info in vocab.items():
-            if label.startswith(key):
-                return info
+        return _label_prefixes().get(key)
     return None
+
+
+@lru_cache(maxsize=1)
+def _label_prefixes() -> dict[str, LevelLabel]:
+    """Every prefix (5 glyphs or more) of every label: a label cut short by the page."""
+    out: dict[str, LevelLabel] = {}
+    for label, info in level_labels().items():
+        for n in range(5, len(label) + 1):
+            out.setdefault(label[:n], info)
+    return out
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

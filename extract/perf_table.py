@@ -103,7 +103,8 @@ def split_block(rows: Sequence[Row]) -> Block:
     """
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
-    body = [r for r in rows[k:] if not _is_header_row(r) and not FOOTER.match(squash(r.text))]
+    ids = {id(r) for r in header}
+    body = [r for r in rows[k:] if id(r) not in ids and not FOOTER.match(squash(r.text))]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
 
 
@@ -235,10 +236,12 @@ def _issues(project: PerformanceProject, kpi_issues: Sequence[Issue]) -> list[Is
     return issues
 
 
-def read_projects(rows: Sequence[Row], family: str | None = None) -> tuple[list[PerformanceProject], list[Issue]]:
-    """Every performance table of a document, in document order."""
+def read_projects(
+    rows: Sequence[Row], family: str | None = None, blocks: Sequence[tuple[int, int]] | None = None
+) -> tuple[list[PerformanceProject], list[Issue]]:
+    """Every performance table of a document, in document order (`blocks` from find_blocks)."""
     projects, issues = [], []
-    for start, end in find_blocks(rows):
+    for start, end in find_blocks(rows) if blocks is None else blocks:
         project, found = read_project(rows[start:end], family)
         projects.append(project)
         issues.extend(found)

@@ -33,7 +33,8 @@ def extract_document(doc: Document) -> Record:
     """Everything one disclosure yields, from its normalized rows."""
     rows = doc.rows
     budget = extract_budget_tables(rows)
-    projects, project_issues = read_projects(rows, doc.family)
+    blocks = find_blocks(rows)
+    projects, project_issues = read_projects(rows, doc.family, blocks)
     dept_kpis, dept_issues, dept_span = read_department_kpis(rows, kpi_mode(doc.family))
     return Record(
         source=doc.source,
@@ -43,19 +44,18 @@ def extract_document(doc: Document) -> Record:
         project_budget_lines=budget.project_budget_lines,
         department_kpis=dept_kpis,
         performance_projects=tuple(projects),
-        sections=tuple(segment(rows, _table_spans(doc, dept_span))),
+        sections=tuple(segment(rows, _table_spans(doc, blocks, dept_span))),
         issues=tuple(budget.issues) + tuple(project_issues) + tuple(dept_issues),
         family=doc.family,
         encoding=doc.encoding,
     )
 
 
-def _table_spans(doc: Document, dept_span: tuple[int, int] | None) -> list[tuple[str, str, int, int]]:
+def _table_spans(
+    doc: Document, blocks: list[tuple[int, int]], dept_span: tuple[int, int] | None
+) -> list[tuple[str, str, int, int]]:
     rows = doc.rows
-    spans = [
-        ("performance_table", rows[a].text[:60], rows[a].line, rows[b - 1].end_line)
-        for a, b in find_blocks(rows)
-    ]
+    spans = [("performance_table", rows[a].text[:60], rows[a].line, rows[b - 1].end_line) for a, b in blocks]
     if dept_span:
         a, b = dept_span
         spans.append(("department_performance_table", rows[a].text[:60], rows[a].line, rows[b - 1].end_line))
