@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .layout import undouble
 from .model import BudgetLine, Department, FunctionRow, Issue, Row
 
 TOTAL_KEYS = (
@@ -63,20 +64,12 @@ class _Table:
 # text and numbers
 
 
-def _undouble(s: str) -> str:
-    """pdftotext prints bold glyphs twice ("合计合计"); an exactly repeated string is one."""
-    half = len(s) // 2
-    if len(s) >= 4 and len(s) % 2 == 0 and s[:half] == s[half:]:
-        return s[:half]
-    return s
-
-
 @lru_cache(maxsize=65536)
 def _norm(s: str) -> str:
     """Compare labels as a reader would: width-folded, no tags, marks or spaces, not doubled."""
     s = unicodedata.normalize("NFKC", _TAG.sub("", s))
     s = _SPACES.sub("", s).lstrip("#*>").rstrip("*")
-    return _undouble(s)
+    return undouble(s)
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -102,7 +95,7 @@ def is_amount(cell: str) -> bool:
     t = _amount_text(cell)
     if not t:
         return False
-    return t in _DASHES or bool(_NUMBER.fullmatch(t) or _NUMBER.fullmatch(_undouble(t)))
+    return t in _DASHES or bool(_NUMBER.fullmatch(t) or _NUMBER.fullmatch(undouble(t)))
 
 
 def parse_amount(cell: str | None) -> float | None:
@@ -110,7 +103,7 @@ def parse_amount(cell: str | None) -> float | None:
     if not cell:
         return None
     t = _amount_text(cell)
-    for candidate in (t, _undouble(t)):
+    for candidate in (t, undouble(t)):
         if _NUMBER.fullmatch(candidate):
             return float(candidate)
     return None

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 
+from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Funds
 
 AMOUNT = re.compile(r"^-?\d[\d,，]*(\.\d+)?$")
@@ -55,7 +56,7 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
         if amount is not None and waiting:
             found[waiting.popleft()].append(amount)
             continue
-        buffer += re.sub(r"\s+", "", cell)
+        buffer += squash(cell)
         for m in FUND_KEYS.finditer(buffer):
             waiting.append(m.lastgroup or "")
             buffer = buffer[m.end():]
@@ -66,7 +67,7 @@ def _unglued(cells: Iterable[str]):
     """年度资金总额: 356,500,000 in one cell → the label, then the figure."""
     for cell in cells:
         m = GLUED_AMOUNT.match(cell.strip())
-        if m and FUND_KEYS.search(re.sub(r"\s+", "", m.group(1))):
+        if m and FUND_KEYS.search(squash(m.group(1))):
             yield m.group(1)
             yield m.group(2)
         else:

@@ -21,8 +21,9 @@ CJK_ONLY = re.compile(r"[\u4e00-\u9fff\s]+")
 ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
-GLUED_FIGURE = re.compile(r"(?:[≥≤＞＜≧≦]|不低于|不少于|不超过|不高于|不多于)\s*\d[\d,.]*\s*\S{0,6}$")
-COMPARATOR = re.compile(r"[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不多于|不小于")
+COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
+GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
+COMPARATOR = re.compile(rf"[≥≤><=＞＜≧≦]|{COMPARE_WORDS}|不小于")
 UNIT_TAIL = re.compile(
     r"\d[万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨度"
     r"/%％‰以上下内前后底末初旬及左右约（）()A-Za-z完成达]*$"
@@ -233,9 +234,6 @@ def header_columns(header: Sequence[Row]) -> Columns:
     two = len(names) >= 2 or len(cols) >= 4
     split = (names[0] + names[1]) / 2 if len(names) >= 2 and names[1] > names[0] else None
     return Columns(two, split)
-
-
-LAYOUT_MODES = ("columns", "wrapped", "cells")
 
 
 def read_kpis(

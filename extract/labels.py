@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-SPACE = re.compile(r"\s+")
 PUNCT_TAIL = re.compile(r"[:：]+$")
 
 
