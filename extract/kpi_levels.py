@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
 MONEY = re.compile(r"元|\d\s*万\s*/")
@@ -33,8 +33,7 @@ EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
 INHERITED_BONUS = 0.5  # the label is the last one printed above it
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """An indicator with the label events around it, as read literally."""
 
     name: str
@@ -72,26 +71,43 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     if not items or not categories:
         return [max(it.state, 0) for it in items]
     scores = [_scores(it, categories) for it in items]
-    return _monotone_best(scores)
+    return _each_best_in_order(scores) or _monotone_best(scores)
+
+
+def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
+    """Every item's own strict best, when those already run in order: then no search is needed.
+
+    The usual table prints its labels where they belong; this spares it the full search, and
+    gives the same answer, since that path scores strictly higher than any other.
+    """
+    path, last = [], 0
+    for row in scores:
+        top = max(row)
+        state = row.index(top)
+        if state < last or row.count(top) > 1:
+            return None
+        path.append(state)
+        last = state
+    return path
 
 
 def _scores(item: Placed, categories: list[str]) -> list[float]:
-    printed = categories[item.state] if item.state >= 0 else None
-    return [_score(item, s, c, printed) for s, c in enumerate(categories)]
-
-
-def _score(item: Placed, state: int, category: str, printed: str | None) -> float:
-    """Content fit, plus a bonus for the literal position.
+    """Content fit of the item under each label, plus a bonus for its literal position.
 
     A label printed on the indicator's own row is not overridden across level-1 families
     (产出 vs 效益): displaced labels stay within their group of merged cells.
     """
-    score = content_scores(item.name, item.value).get(category, 0.0)
-    if state == item.state:
-        score += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
-    elif item.explicit and printed and FAMILY.get(printed) != FAMILY.get(category):
-        score -= CROSS_FAMILY_PENALTY
-    return score
+    fit = content_scores(item.name, item.value)
+    scores = [fit.get(c, 0.0) for c in categories]
+    if item.state < 0:
+        return scores
+    scores[item.state] += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
+    if item.explicit:
+        family = FAMILY.get(categories[item.state])
+        for s, c in enumerate(categories):
+            if s != item.state and FAMILY.get(c) != family:
+                scores[s] -= CROSS_FAMILY_PENALTY
+    return scores
 
 
 def _monotone_best(scores: list[list[float]]) -> list[int]:

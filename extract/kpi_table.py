@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from budgetkg.extract.kpi_levels import Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
@@ -30,8 +31,9 @@ UNIT_TAIL = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One cell (or one part of a glued cell) of the indicator table, with its label if any."""
+
     col: int | None
     text: str
     label: LevelLabel | None
@@ -95,14 +97,19 @@ def is_value_like(text: str) -> bool:
 def tokenize(row: Row, positions: bool = True) -> list[Token]:
     """Cells of a row as tokens, with labels recognised and glued label/name/figure cells split."""
     tokens: list[Token] = []
-    for col, cell in enumerate(row.cells):
-        text = cell.strip()
-        key = squash(text)
-        if not key or ROW_HEADER.match(key) or HEADER_FRAGMENT.match(key):
+    line = row.line
+    for col, key in enumerate(row.keys):
+        if not key or _is_header_fragment(key):
             continue
-        for tok in _split_glued(col, text):
+        for text, label in _glued_parts(row.cells[col].strip()):
+            tok = Token(col if positions else None, text, label, line)
             tokens.extend([tok] if positions else _split_figure(tok))
-    return [Token(t.col if positions else None, t.text, t.label, row.line) for t in tokens]
+    return tokens
+
+
+@lru_cache(maxsize=65536)
+def _is_header_fragment(key: str) -> bool:
+    return bool(ROW_HEADER.match(key) or HEADER_FRAGMENT.match(key))
 
 
 def _split_figure(tok: Token) -> list[Token]:
@@ -112,18 +119,20 @@ def _split_figure(tok: Token) -> list[Token]:
     m = GLUED_FIGURE.search(tok.text)
     if not m or len(squash(tok.text[: m.start()])) < 2:
         return [tok]
-    return [replace(tok, text=tok.text[: m.start()].strip()), Token(tok.col, m.group(0).strip(), None)]
+    cut = m.start()
+    return [tok._replace(text=tok.text[:cut].strip()), Token(tok.col, m.group(0).strip(), None, tok.line)]
 
 
-def _split_glued(col: int, text: str) -> list[Token]:
-    """服务对象满意度指标支持对象满意度 → a label token and a name token."""
+@lru_cache(maxsize=65536)
+def _glued_parts(text: str) -> tuple[tuple[str, LevelLabel | None], ...]:
+    """服务对象满意度指标支持对象满意度 → (label, its info), (name, None)."""
     label = level_label(text)
     if label:
-        return [Token(col, text, label)]
+        return ((text, label),)
     m = _glueable_labels().match(squash(text))
     if m:
-        return [Token(col, m.group(1), level_labels()[m.group(1)])] + _split_glued(col, m.group(2))
-    return [Token(col, text, None)]
+        return ((m.group(1), level_labels()[m.group(1)]),) + _glued_parts(m.group(2))
+    return ((text, None),)
 
 
 @lru_cache(maxsize=1)
@@ -366,8 +375,11 @@ def _finish(side: Side, other: Side) -> tuple[Kpi, ...]:
     to both (the 年度 column is often printed without labels of its own).
     """
     order = _merged_labels(side.events, other.events)
-    own = [next(i for i, e in enumerate(order) if e is event) for event in side.events]
-    items = [replace(it, state=own[it.state] if it.state >= 0 else -1) for it in side.items]
+    where = {}
+    for i, event in enumerate(order):
+        where.setdefault(id(event), i)
+    own = [where[id(event)] for event in side.events]
+    items = [Placed(it.name, it.value, own[it.state] if it.state >= 0 else -1, it.explicit) for it in side.items]
     states = assign_states(items, [_category(label) for label, _ in order])
     out = []
     for item, state, line in zip(items, states, side.lines):

@@ -136,9 +136,24 @@ _SYMBOLS = [w for w in _PREFIX_WORDS if not w.isalpha()]
 _LEADS = _by_length(DEADLINE_LEADS)
 
 
+# The commonest targets (≥90%, 10个, 1项): one symbol, a plain number, a one-glyph unit. Read
+# directly; the general reader gives the same record (tests/test_kpi_value.py checks it).
+SIMPLE_RE = re.compile(r"([≥≤><=]?)([0-9]{1,9}(?:\.[0-9]{1,6})?)(%|[项个家人篇次场期所名件套台条种])")
+
+
 @lru_cache(maxsize=65536)
 def parse_kpi_value(raw: str) -> KpiValue:
     """Read one 指标值; never raises, and `raw` is always the string as given."""
+    simple = SIMPLE_RE.fullmatch(raw)
+    if simple:
+        symbol, number, unit = simple.groups()
+        comparator = PREFIX_COMPARATORS[symbol] if symbol else None
+        return KpiValue(raw, "numeric", comparator, Decimal(number), None, unit, 1)
+    return parse_general(raw)
+
+
+def parse_general(raw: str) -> KpiValue:
+    """The full reader behind parse_kpi_value, for every form."""
     text = _normalize(raw)
     if not any(char.isalnum() for char in text):
         return KpiValue(raw=raw, kind="empty")

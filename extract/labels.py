@@ -41,6 +41,7 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
 FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")
+FOOTER_FIRST = frozenset("负经联填")  # first glyphs of the footer labels: a cheap pre-check
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 import os
 import re
 from bisect import bisect_left
@@ -121,8 +122,12 @@ def parse_layout(
 
 
 # --- cells ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)
 def clean_cell(raw: str) -> str:
-    """Visible text of one cell: markup gone, entities decoded, one line, printed once."""
+    """Visible text of one cell: markup gone, entities decoded, one line, printed once.
+
+    Memoized: a disclosure repeats most of its cells (0, 合计, labels, units).
+    """
     if "<" in raw:
         raw = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", raw))
     if "&" in raw:
@@ -158,7 +163,7 @@ def undouble(text: str) -> str:
 def _make_row(line: int, end_line: int, cells, heading: int = 0) -> Row | None:
     """A Row, or None when no cell has visible text (such rows carry nothing)."""
     cells = tuple(cells)
-    text = " ".join(c for c in cells if c)
+    text = " ".join(filter(None, cells))
     if not text:
         return None
     return Row(line=line, end_line=end_line, cells=cells, text=text, heading=heading)
@@ -368,7 +373,7 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
 def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
     """The Row of one classified line."""
     if kind == "tab":
-        cells = [clean_cell(c) if c else "" for c in payload.split("\t")]
+        cells = [clean_cell(c) for c in payload.split("\t")]
     elif kind == "pipe":
         cells = [clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload)]
     elif kind == "sep":

@@ -32,6 +32,16 @@ class Row:
         """The non-empty cells, in order."""
         return tuple(c for c in self.cells if c)
 
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        """Each cell without white space: the form label matching uses, computed once per row."""
+        return tuple("".join(c.split()) for c in self.cells)
+
+    @cached_property
+    def key(self) -> str:
+        """The row's text without white space."""
+        return "".join(self.keys)
+
 
 @dataclass(frozen=True)
 class Document:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
 from budgetkg.extract.kpi_table import read_kpis
-from budgetkg.extract.labels import FOOTER, level_label, split_header_label, squash
+from budgetkg.extract.labels import FOOTER, FOOTER_FIRST, level_label, split_header_label, squash
 from budgetkg.extract.model import Issue, PerformanceProject, Row
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
@@ -65,7 +65,7 @@ def _starts_table(rows: Sequence[Row], i: int) -> bool:
     if not first or "称" not in first[0] or not squash(first[0]).startswith("项目名称"):
         return False
     ahead = rows[i + 1 : i + 1 + LOOKAHEAD]
-    return any("主管部门" in squash(r.text) for r in ahead)
+    return any("主管部门" in r.key for r in ahead)
 
 
 def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
@@ -73,7 +73,7 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
     in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
-        if FOOTER.match(squash(first)):
+        if first[:1] in FOOTER_FIRST and FOOTER.match(squash(first)):
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
@@ -104,18 +104,18 @@ def split_block(rows: Sequence[Row]) -> Block:
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
     ids = {id(r) for r in header}
-    body = [r for r in rows[k:] if id(r) not in ids and not FOOTER.match(squash(r.text))]
+    body = [r for r in rows[k:] if id(r) not in ids and not FOOTER.match(r.key)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
 
 
 def _opens_indicators(row: Row) -> bool:
     """The indicator header row, or the first indicator row where that header is missing."""
-    return bool(KPI_HEADER.search(squash(row.text))) or any(level_label(c) for c in row.filled)
+    return bool(KPI_HEADER.search(row.key)) or any(level_label(c) for c in row.filled)
 
 
 def _is_header_row(row: Row) -> bool:
     """一级指标 二级指标 三级指标 指标值 …, possibly wrapped into fragments (一级指 / 标)."""
-    text = squash(row.text)
+    text = row.key
     if any(level_label(c) for c in row.filled):
         return False
     return bool(KPI_HEADER.search(text)) or bool(re.fullmatch(r"[一二三级指标值绩效]+", text))
@@ -200,7 +200,7 @@ def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[Perfor
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
     """实施期目标 and 年度目标 printed: the indicator table has both column groups."""
-    text = "".join(squash(r.text) for r in rows if "目标" in r.text)
+    text = "".join(r.key for r in rows if "目标" in r.text)
     return "实施期目标" in text and "年度目标" in text
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Row, Section
 
 PART = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -38,13 +37,13 @@ def headings(rows: Sequence[Row]) -> list[tuple[int, str, str]]:
     """(row index, level part|subpart, title) of the headings that open content."""
     out = []
     for i, row in enumerate(rows):
-        if not row.filled or is_toc_entry(row) or len(row.filled) > 2:
+        if len(row.filled) > 2:
             continue
-        title = squash(row.text)
-        if PART.match(title):
-            out.append((i, "part", title))
-        elif SUBPART.match(title) and len(title) <= 30:
-            out.append((i, "subpart", title))
+        title = row.key
+        level = "part" if PART.match(title) else "subpart" if SUBPART.match(title) else None
+        if level == "subpart" and len(title) > 30 or not level or is_toc_entry(row):
+            continue
+        out.append((i, level, title))
     return out
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetkg.extract.kpi_value import parse_kpi_value
+from budgetkg.extract.kpi_value import parse_general, parse_kpi_value
 from budgetkg.extract.model import KpiValue
 
 D = Decimal
@@ -302,3 +302,13 @@ def test_thousands_separators_and_full_width_digits_do_not_change_the_number(num
 def test_generated_ranges_read_back_both_ends(low, high, sep, unit):
     value = parse_kpi_value(f"{low}{sep}{high}{unit}")
     assert (value.kind, value.number, value.upper) == ("numeric", low, high)
+
+
+@given(
+    st.sampled_from(["", "≥", "≤", ">", "<", "="]),
+    st.from_regex(r"[0-9]{1,9}(\.[0-9]{1,6})?", fullmatch=True),
+    st.sampled_from(list("%项个家人篇次场期所名件套台条种")),
+)
+def test_fast_path_for_simple_targets_agrees_with_the_general_reader(symbol, number, unit):
+    raw = symbol + number + unit
+    assert parse_kpi_value.__wrapped__(raw) == parse_general(raw)
