@@ -1,0 +1,92 @@
+"""The embedded store: replace by document, recovery of unfinished writes, clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+
+from budgetkg.graph.ntriples import to_ntriples
+from budgetkg.graph.store import GraphStore, StoreError, StoredDocument
+
+EX = "http://example.org/"
+
+
+def _doc(name: str, n: int) -> tuple[StoredDocument, bytes]:
+    triples = [(URIRef(EX + f"{name}/s{i}"), URIRef(EX + "p"), Literal(f"值 {i}")) for i in range(n)]
+    return StoredDocument(EX + "graph/" + name, name + ".txt", "0" * 64, n), to_ntriples(triples)
+
+
+def test_reingesting_a_document_replaces_its_graph_instead_of_adding_to_it(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    doc, nt = _doc("a", 10)
+    store.put_document(doc, nt)
+    first = len(store)
+    store.put_document(doc, nt)
+    assert len(store) == first
+    smaller, nt2 = _doc("a", 4)
+    store.put_document(smaller, nt2)
+    assert len(store) == first - 6
+    assert [d.triples for d in store.documents()] == [4]
+
+
+def test_a_graph_without_catalog_entry_is_removed_when_the_store_is_opened(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    doc, nt = _doc("kept", 3)
+    store.put_document(doc, nt)
+    half = ox.NamedNode(EX + "graph/half")  # as left by a process killed mid-write
+    store.engine.add(ox.Quad(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "p"), ox.Literal("1"), half))
+    del store
+    reopened = GraphStore(tmp_path / "s")
+    graphs = {g.value for g in reopened.engine.named_graphs()}
+    assert EX + "graph/half" not in graphs
+    assert [d.graph for d in reopened.documents()] == [EX + "graph/kept"]
+
+
+def test_deleting_a_document_removes_its_triples_and_reports_whether_it_existed(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    doc, nt = _doc("a", 5)
+    store.put_document(doc, nt)
+    assert store.delete_document(doc.graph) is True
+    assert len(store) == 0
+    assert store.delete_document(doc.graph) is False
+
+
+def test_literals_survive_the_round_trip_through_ntriples(tmp_path):
+    store = GraphStore(None)
+    tricky = Literal('引号 " 反斜杠 \\ 换行\n结束', lang="zh")
+    amount = Literal("4904462.80", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))
+    nt = to_ntriples([(URIRef(EX + "s"), URIRef(EX + "p"), tricky), (URIRef(EX + "s"), URIRef(EX + "q"), amount)])
+    store.put_document(StoredDocument(EX + "g", "g.txt", "0", 2), nt)
+    values = {r["o"].value for r in store.query(f"SELECT ?o WHERE {{ <{EX}s> ?p ?o }}")}
+    assert tricky.value in values
+    assert "4904462.8" in values  # Oxigraph keeps decimals canonical (the mapping keeps the printed form)
+
+
+def test_a_read_only_store_refuses_writes_and_a_missing_one_says_how_to_make_it(tmp_path):
+    with pytest.raises(StoreError, match="budgetkg ingest"):
+        GraphStore(tmp_path / "nothing", read_only=True)
+    GraphStore(tmp_path / "s").flush()
+    ro = GraphStore(tmp_path / "s", read_only=True)
+    doc, nt = _doc("a", 1)
+    with pytest.raises(StoreError, match="read-only"):
+        ro.put_document(doc, nt)
+
+
+def test_a_store_held_by_another_process_gives_a_clear_error(tmp_path):
+    path = tmp_path / "s"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import pyoxigraph,sys,time; s=pyoxigraph.Store({str(path)!r}); print('ok', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreError, match="in use by another"):
+            GraphStore(path)
+    finally:
+        holder.kill()
+        holder.wait()
