@@ -11,14 +11,17 @@ number stands beside one, the citation has the number and title None.
 from __future__ import annotations
 
 import bisect
+import csv
 import html
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Sequence
 
 from budgetkg.extract.docnumber import CLOSE, OPEN, DocNumberMatch, iter_doc_numbers
-from budgetkg.extract.model import Citation
+from budgetkg.extract.model import Citation, PerformanceProject, Row
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # ASCII names: <全国…制度> stays
 _GAP_AFTER_TITLE = re.compile(r"(?:\s|的通知|通知|文件)*")
@@ -29,6 +32,14 @@ _MEDIA_AFTER = re.compile(r"\s*(?:编辑部|杂志|期刊|栏目|节目|专栏|�
 _ALIAS_BEFORE = re.compile(r"(?:简称|下称)\s*$")
 _SENTENCE_END = "。；;！？!?》"
 _NOT_IN_ORPHAN = "，,：:“”\"《"
+# Free-text fields besides 立项依据, and how a document cited there bears on the project:
+# 保证项目实施的制度、措施 names the rules it is run by; the others only mention documents.
+TEXT_RELATIONS = (
+    ("measures", "implementing_rule"),
+    ("overview", "mentioned"),
+    ("plan", "mentioned"),
+    ("necessity", "mentioned"),
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,10 @@ def _titles(text: str) -> list[_Title]:
             if not depth:
                 found.append(_Title(opened, i + 1, _clean_title(text[opened + 1 : i])))
         elif ch == "》":
-            found.extend(_orphan(text, i))
+            orphan = _orphan(text, i)
+            if orphan and found and found[-1].end == orphan[0].start and orphan[0].text.startswith("的"):
+                orphan = [_nested(found.pop(), orphan[0])]
+            found.extend(orphan)
         i += 1
         if i == len(text) and depth:
             nxt = text.find("《", opened + 1)
@@ -124,6 +138,11 @@ def _orphan(text: str, close: int) -> list[_Title]:
     if not 2 <= len(words.strip()) <= 100 or any(c in words for c in _NOT_IN_ORPHAN):
         return []
     return [_Title(begin, close + 1, _clean_title(words), truncated=begin == 0)]
+
+
+def _nested(inner: _Title, rest: _Title) -> _Title:
+    """《X》的补充协议》: the writer meant 《〈X〉的补充协议》, one title that names X inside."""
+    return _Title(inner.start, rest.end, f"〈{inner.text}〉{rest.text}", inner.truncated, rest.closed)
 
 
 def _clean_title(s: str) -> str:
@@ -241,6 +260,55 @@ def title_key(title: str | None) -> str | None:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).strip("《》") or None
 
 
+_MARKS = str.maketrans("", "", "《》〈〉<>")
+# 关于印发《X》的通知, 国务院关于转发…的通知: the notice that carries X is cited as X.
+_CARRIER = re.compile(r"^.*?(?:印发|转发|颁发|发布)(?P<inner>.+?)的通知$")
+_QUALIFIERS = re.compile(r"(?:\([^()]*\))+$")  # （试行）（2021—2035年） at the end, NFKC-folded
+
+
+def unwrap_title(title: str) -> str:
+    """The document a title names: width-folded, without white space, book-title marks or
+    the 印发/转发…的通知 notice that carries it (国务院关于印发X的通知 → X)."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).translate(_MARKS)
+    m = _CARRIER.match(s)
+    if m:
+        return m["inner"]
+    inner = s[: -len("的通知")] if s.endswith("的通知") else None
+    return inner if inner and doc_type(inner) not in (None, "通知") else s  # X办法的通知: 印发 left out
+
+
+def doc_type(title: str | None) -> str | None:
+    """法, 条例, 办法, 意见, 通知, 规划 … from how a title ends (data/doc_types.csv); None when
+    no known ending closes it. The document a notice carries gives the type (印发X办法的通知 → 办法)."""
+    if not title:
+        return None
+    core = strip_qualifiers(unwrap_title(title))
+    return next((kind for ending, kind in _doc_types() if core.endswith(ending)), None)
+
+
+@lru_cache(maxsize=1)
+def _doc_types() -> tuple[tuple[str, str], ...]:
+    """(ending, type), longest ending first."""
+    text = resources.files("budgetkg.extract").joinpath("data", "doc_types.csv").read_text("utf-8")
+    rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    pairs = {(r["ending"].strip(), r["type"].strip()) for r in rows if (r.get("ending") or "").strip()}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
+
+
+def match_key(title: str | None) -> str | None:
+    """The form in which spellings of one title compare equal: unwrapped (unwrap_title),
+    without punctuation or symbols, so （2021—2035年） and (2021-2035年) agree."""
+    if not title:
+        return None
+    kept = (ch for ch in unwrap_title(title).casefold() if unicodedata.category(ch)[0] not in "PSZ")
+    return "".join(kept) or None
+
+
+def strip_qualifiers(title: str) -> str:
+    """An unwrapped title without its closing （试行）, （修订） or （2021—2035年）."""
+    return _QUALIFIERS.sub("", title)
+
+
 def _dedupe(cits: list[Citation]) -> list[Citation]:
     """Keep one citation per document: same number, or same title where a number is missing.
 
@@ -266,3 +334,50 @@ def _same_document(seen: list[Citation], c: Citation) -> int | None:
         if same_title and (c.doc_number is None or s.doc_number is None):
             return i
     return None
+
+
+# --- the other text fields -----------------------------------------------------------------
+
+
+def add_text_citations(
+    projects: Sequence[PerformanceProject], rows: Sequence[Row]
+) -> list[PerformanceProject]:
+    """Each project with the documents its other text fields cite (see TEXT_RELATIONS).
+
+    They are kept apart from legal_bases, which hold what 立项依据 cites and nothing else.
+    """
+    lines = [r.line for r in rows]
+    return [replace(p, other_citations=_text_citations(p, rows, lines)) for p in projects]
+
+
+def _text_citations(p: PerformanceProject, rows: Sequence[Row], lines: list[int]) -> tuple[Citation, ...]:
+    """Once per relation: a document both 项目概况 and 实施计划 mention is one mention."""
+    by_relation: dict[str, list[Citation]] = {}
+    for name, relation in TEXT_RELATIONS:
+        found = find_citations(field_segments(p, name, rows, lines), relation)
+        by_relation.setdefault(relation, []).extend(found)
+    return tuple(c for cits in by_relation.values() for c in _dedupe(cits))
+
+
+def field_segments(
+    p: PerformanceProject, name: str, rows: Sequence[Row], lines: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """A text field as (line, text) pieces, each on the line its cell was printed on.
+
+    The record keeps a field's text (its cells joined by line breaks) and its first and last
+    line; each cell is found again among the rows of that span, so that a citation wrapped
+    over lines (pdftotext) gets its own lines, not the field's first.
+    """
+    text, span = p.texts.get(name), p.text_lines.get(name)
+    if not text or not span:
+        return []
+    lines = [r.line for r in rows] if lines is None else lines
+    window = rows[bisect.bisect_left(lines, span[0]) : bisect.bisect_right(lines, span[1])]
+    out, at, line = [], 0, span[0]
+    for piece in text.split("\n"):
+        key = "".join(piece.split())
+        hit = next((i for i in range(at, len(window)) if key in "".join(window[i].text.split())), None)
+        if hit is not None:
+            at, line = hit, window[hit].line
+        out.append((line, piece))
+    return out

@@ -83,6 +83,10 @@ class DocNumber:
         return tuple(c for c in self.issuer_code.split("、") if c)
 
 
+# Administrative levels, the highest first.
+RANK = {"national": 0, "provincial": 1, "municipal": 2, "district": 3}
+
+
 @dataclass(frozen=True)
 class Issuer:
     code: str
@@ -224,10 +228,13 @@ def _prose_end(run: str) -> int:
 def _known_code_cut(run: str) -> int:
     """Offset in `run` of a known code written right after an authority's name.
 
-    山西省科技厅晋科发〔…〕 → 晋科发; joint prefixes (中办、国办发) and unknown codes are kept.
+    山西省科技厅晋科发〔…〕 → 晋科发; joint prefixes (中办、国办发) and unknown codes are kept,
+    and so is a name after a name (中国科协 教育部: two issuers, not one name and a code).
     """
     compact = re.sub(r"\s+", "", run)
     for code in _codes_longest_first():
+        if code.endswith(_AUTHORITY_END):
+            continue
         head = compact[: -len(code)]
         if compact.endswith(code) and len(head) >= 3 and head.endswith(_AUTHORITY_END):
             return _offset_of_nth_visible(run, len(head))
@@ -270,3 +277,92 @@ def _issuers() -> tuple[tuple[str, Issuer], ...]:
 def lookup_issuer(code: str) -> Issuer | None:
     """The authority behind one 机关代字, by exact match (prefixes such as 晋发 ≠ 晋发改)."""
     return load_issuers().get(normalize_doc_number(code))
+
+
+def split_issuer_code(code: str) -> tuple[str, ...]:
+    """The issuers of a joint number, one code or name each.
+
+    Joint numbers separate their issuers with 、 (中办、国办发); where a wrap or a space was
+    dropped instead (中国科协 教育部 → 中国科协教育部), a code that is no known one is split
+    when it is wholly made of known authorities' names. Only names are split this way: a
+    code such as 晋科规发 is one code, never 晋科规 + 发.
+    """
+    parts = [p for p in normalize_doc_number(code).split("、") if p]
+    return tuple(piece for p in parts for piece in _split_names(p))
+
+
+def _split_names(code: str) -> tuple[str, ...]:
+    if lookup_issuer(code):
+        return (code,)
+    names = [c for c in _codes_longest_first() if c.endswith(_AUTHORITY_END)]
+    return _cover(code, tuple(names)) or (code,)
+
+
+def _cover(rest: str, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`rest` as a run of two or more of `names`, longest names first; None when it is not."""
+    for name in names:
+        if rest == name:
+            return (name,)
+        if rest.startswith(name):
+            tail = _cover(rest[len(name) :], names)
+            if tail:
+                return (name, *tail)
+    return None
+
+
+# --- levels from names -----------------------------------------------------------------------
+
+
+def name_level(name: str, ministry: bool = True) -> str | None:
+    """national | provincial | municipal | district from how a name begins (policy_levels.csv).
+
+    大同市人民政府 → municipal, 中华人民共和国主席 → national, and (when `ministry`, for an
+    issuer's name) 财政部 → national. Only a leading place name of two or three characters
+    counts, so that 边远贫困地区… names no place.
+    """
+    vocab = _level_vocab()
+    if name.startswith(tuple(vocab.get("national", {}))):
+        return "national"
+    rest = name[next((len(p) for p in vocab.get("party", {}) if name.startswith(p)), 0):]
+    found = _place_level(rest, vocab)
+    if found:
+        return found
+    ends = tuple(vocab.get("ministry", {}))
+    return "national" if ministry and ends and name.endswith(ends) else None
+
+
+def _place_level(rest: str, vocab: dict[str, dict[str, str]]) -> str | None:
+    """The lowest level of the place names `rest` opens with (山西省晋城市 → municipal)."""
+    level = None
+    for _ in range(3):  # province, city, county at most
+        hit = next(((m, kind) for kind, pattern in _place_patterns() for m in [pattern.match(rest)] if m), None)
+        if hit is None:
+            break
+        m, kind = hit
+        level = vocab.get("municipality", {}).get(m[0]) or vocab[kind][m["term"]]
+        rest = rest[m.end() :]
+    return level
+
+
+@lru_cache(maxsize=1)
+def _place_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """A zone after a name of up to eight characters, or a place suffix after two or three."""
+    vocab = _level_vocab()
+    out = []
+    for kind, size in (("zone", "2,8"), ("place", "2,3")):
+        terms = sorted(vocab.get(kind, {}), key=len, reverse=True)
+        if terms:
+            alt = "|".join(map(re.escape, terms))
+            out.append((kind, re.compile(rf"[{CJK}]{{{size}}}?(?P<term>{alt})")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _level_vocab() -> dict[str, dict[str, str]]:
+    """data/policy_levels.csv as kind → {term: level}."""
+    text = resources.files("budgetkg.extract").joinpath("data", "policy_levels.csv").read_text("utf-8")
+    rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    vocab: dict[str, dict[str, str]] = {}
+    for r in rows:
+        vocab.setdefault(r["kind"].strip(), {})[r["term"].strip()] = (r["level"] or "").strip()
+    return vocab

@@ -141,6 +141,8 @@ class PerformanceProject:
     annual_kpis: tuple[Kpi, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)  # 项目概况, 立项依据, … as printed
     text_lines: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Documents cited in the other text fields (relation implementing_rule or mentioned).
+    other_citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,3 +191,52 @@ class Record:
     issues: tuple[Issue, ...] = ()
     family: str | None = None
     encoding: str | None = None
+    budget_tables: tuple[BudgetTable, ...] = ()  # every 部门预算报表 as printed
+    stated_figures: tuple[StatedFigure, ...] = ()  # figures the 情况说明 states in words
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a budget table as printed: its code and name and its amounts (万元) by column.
+
+    `parent` is the code (or, in a table without codes, the name) of the row this one adds up
+    into: 206 for 20601, 301 for 30101, 本年收入合计 for 一般公共预算 — the audit checks that a
+    row's children add up to it. `unplaced` keeps amounts whose column the converter lost
+    (pdftotext keeps no empty cells), so they count in a row's sum without a guessed column.
+    """
+
+    name: str
+    line: int
+    end_line: int
+    code: str | None = None
+    parent: str | None = None
+    amounts: dict[str, float | None] = field(default_factory=dict)
+    unplaced: tuple[float, ...] = ()
+    role: str = "item"  # item | total (合计 and the like) | unit (a 项目支出 unit subtotal)
+    side: str | None = None  # income | expenditure, in the two-sided 收支总表
+    detail: str | None = None  # 政府预算支出经济科目名称; the 单位名称 of a project row
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """One 部门预算报表 (收支总表, 支出总表, 三公经费表 …) with its title, span and rows."""
+
+    kind: str  # summary | income | expenditure | fiscal_summary | general_expenditure | …
+    title: str
+    line: int
+    end_line: int
+    columns: tuple[str, ...] = ()  # amount column keys in printed order (total, basic, …)
+    rows: tuple[TableRow, ...] = ()
+    no_data: bool = False  # the table says 本表无数据 (or prints no amount at all)
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure the 情况说明 states in words, e.g. 基本支出30,399.57万元 on line 547."""
+
+    key: str  # what it states, in the terms of the tables: expenditure_basic, performance_count …
+    label: str  # the words before it, as printed (基本支出)
+    value: float
+    unit: str  # 万元 | 个
+    line: int
+    section: str = ""  # the sub-heading it stands under (三、支出预算情况说明)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from budgetkg.extract.budget_tables import extract_budget_tables
+from budgetkg.extract.citations import add_text_citations
 from budgetkg.extract.department_kpis import read_department_kpis
 from budgetkg.extract.layout import read_document
 from budgetkg.extract.model import Document, Record
@@ -35,6 +36,7 @@ def extract_document(doc: Document) -> Record:
     budget = extract_budget_tables(rows)
     blocks = find_blocks(rows)
     projects, project_issues = read_projects(rows, doc.family, blocks)
+    projects = add_text_citations(projects, rows)
     dept_kpis, dept_issues, dept_span = read_department_kpis(rows, kpi_mode(doc.family))
     return Record(
         source=doc.source,

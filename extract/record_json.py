@@ -47,6 +47,7 @@ def project_to_dict(p: PerformanceProject) -> dict[str, Any]:
         "annual_funds_by_source_yuan": _sources(p.annual_funds),
         "period_funds_by_source_yuan": _sources(p.period_funds),
         "legal_bases": [citation_to_dict(c) for c in p.legal_bases],
+        "other_citations": [citation_to_dict(c) for c in p.other_citations],
         "period_kpis": [kpi_to_dict(k) for k in p.period_kpis],
         "annual_kpis": [kpi_to_dict(k) for k in p.annual_kpis],
         "texts": dict(p.texts),

@@ -12,8 +12,10 @@ from budgetkg.extract.docnumber import (
     iter_doc_numbers,
     load_issuers,
     lookup_issuer,
+    name_level,
     normalize_doc_number,
     parse_doc_number,
+    split_issuer_code,
 )
 
 
@@ -140,6 +142,46 @@ def test_issuer_table_loads_and_resolves():
     assert all(parse_doc_number(f"{code}〔2020〕1号") for code in issuers)
 
 
+@pytest.mark.parametrize(
+    "code, parts",
+    [
+        ("中办、国办发", ("中办", "国办发")),
+        ("中国科协教育部", ("中国科协", "教育部")),
+        ("中国科协 教育部", ("中国科协", "教育部")),
+        ("晋科规发", ("晋科规发",)),
+        ("晋市政办发", ("晋市政办发",)),
+        ("晋未知字", ("晋未知字",)),
+        ("中国科协某某会", ("中国科协某某会",)),
+    ],
+    ids=["joined by 、", "names run together", "names split by a space", "one known code",
+         "a code is never cut into codes", "an unknown code stays whole", "a name not wholly known"],
+)
+def test_joint_issuers_split_into_known_codes_or_names(code, parts):
+    assert split_issuer_code(code) == parts
+
+
+def test_a_name_after_a_name_is_a_joint_issuer_not_a_name_and_a_code():
+    assert [n for _, _, n in find_doc_numbers("根据中国科协 教育部〔2023〕7号文件")] == ["中国科协教育部〔2023〕7号"]
+
+
+def test_every_issuer_in_the_table_has_a_known_level():
+    assert all(i.level in {"national", "provincial", "municipal", "district"} for i in load_issuers().values())
+    assert lookup_issuer("晋编字").authority == "山西省机构编制委员会"
+    assert lookup_issuer("中办").authority == lookup_issuer("中办发").authority
+
+
+@pytest.mark.parametrize(
+    "name, level",
+    [("中华人民共和国主席", "national"), ("国务院办公厅", "national"), ("财政部", "national"),
+     ("山西省人民政府", "provincial"), ("中共山西省委", "provincial"), ("大同市人民政府", "municipal"),
+     ("山西省晋城市人民政府", "municipal"), ("北京市人民政府", "provincial"),
+     ("山西转型综改示范区管委会", "district"), ("边远贫困地区", None), ("城市供水条例", None),
+     ("省政府", None), ("", None)],
+)
+def test_level_from_how_a_name_begins(name, level):
+    assert name_level(name) == level
+
+
 # --- properties ---------------------------------------------------------------------------
 
 # No authority-name endings (厅 部 委 协 …): 人社部国发 reads as 人社部 + known code 国发.
@@ -175,3 +217,10 @@ def test_every_bracket_variant_maps_to_one_form(code, year, serial, op, cl, sp1,
 def test_find_never_raises_and_spans_are_inside(text):
     for start, end, _ in find_doc_numbers(text):
         assert 0 <= start < end <= len(text)
+
+
+@given(st.lists(st.sampled_from(["中国科协", "教育部", "国办发", "晋政办发", "晋未知字"]), min_size=1, max_size=4),
+       st.sampled_from(["、", " ", ""]))
+def test_splitting_issuers_loses_no_character(parts, sep):
+    code = sep.join(parts)
+    assert "".join(split_issuer_code(code)) == normalize_doc_number(code).replace("、", "")
