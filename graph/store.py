@@ -7,14 +7,15 @@ directory with no server to run.
 Writing a document uses Oxigraph's bulk loader, which is fast but not transactional, so a
 catalog graph records which documents are complete:
 
-1. the document's catalog entry is deleted (one transaction),
+1. the document's catalog entry is replaced by a "being written" mark (one transaction),
 2. its old named graph is removed,
 3. the new triples are bulk-loaded into the named graph,
-4. the catalog entry is written (one transaction).
+4. the mark is replaced by the catalog entry (one transaction).
 
-A process killed between 1 and 4 leaves a graph with no catalog entry; `recover()`, run each
-time the store is opened for writing, removes such graphs. So every document is either wholly
-in the store or wholly absent, and re-ingesting never duplicates.
+A process killed between 1 and 4 leaves a marked graph; `recover()`, run each time the store is
+opened for writing, removes marked graphs. So every document is either wholly in the store or
+wholly absent, and re-ingesting never duplicates. Graphs written by other means (SPARQL Update
+through the API) carry no mark and are left alone.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from budgetkg.ontology.namespace import BK
+
 DEFAULT_STORE = "budgetkg-store"
 STORE_ENV = "BUDGETKG_STORE"
-CATALOG = "https://budgetkg.org/graph/catalog"
-_BKG = "https://budgetkg.org/ontology#"
-_SOURCE = ox.NamedNode(_BKG + "sourceFile")
-_SHA256 = ox.NamedNode(_BKG + "sha256")
-_TRIPLES = ox.NamedNode(_BKG + "tripleCount")
+CATALOG = "https://budgetkg.org/catalog"  # outside graph/: no file name can collide with it
+_SOURCE = ox.NamedNode(str(BK.sourceFile))
+_SHA256 = ox.NamedNode(str(BK.sha256))
+_TRIPLES = ox.NamedNode(str(BK.tripleCount))
+_WRITING = ox.NamedNode(str(BK.beingWritten))
 
 
 class StoreError(Exception):
@@ -67,29 +70,29 @@ class GraphStore:
         """Replace the named graph `doc.graph` by the given N-Triples (see the module doc)."""
         self._check_writable()
         graph = ox.NamedNode(doc.graph)
-        self._forget(graph)
+        self._catalog(graph, f"{graph} <{_WRITING.value}> true .")
         self._ox.remove_graph(graph)
         if ntriples:
             self._ox.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        self._register(graph, doc)
+        self._catalog(graph, _entry(graph, doc))
 
     def delete_document(self, graph_iri: str) -> bool:
         """Remove a document's graph and catalog entry; False when it was not stored."""
         self._check_writable()
         graph = ox.NamedNode(graph_iri)
         known = any(self._ox.quads_for_pattern(graph, None, None, ox.NamedNode(CATALOG)))
-        self._forget(graph)
+        self._catalog(graph, f"{graph} <{_WRITING.value}> true .")
         self._ox.remove_graph(graph)
+        self._catalog(graph, "")
         return known
 
     def recover(self) -> list[str]:
-        """Remove named graphs that have no catalog entry (a write that did not finish)."""
-        complete = {d.graph for d in self.documents()}
-        stale = [g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)
-                 and g.value != CATALOG and g.value not in complete]
-        for graph in stale:
+        """Remove the graphs of writes that did not finish (still marked as being written)."""
+        marked = [q.subject for q in self._ox.quads_for_pattern(None, _WRITING, None, ox.NamedNode(CATALOG))]
+        for graph in marked:
             self._ox.remove_graph(graph)
-        return [g.value for g in stale]
+            self._catalog(graph, "")
+        return [g.value for g in marked]
 
     def flush(self) -> None:
         if not self.read_only:
@@ -120,23 +123,19 @@ class GraphStore:
         return self._ox
 
     # --- internals ------------------------------------------------------------------------
-    def _forget(self, graph: ox.NamedNode) -> None:
-        self._ox.update(f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ {graph} ?p ?o }} }}")
-
-    def _register(self, graph: ox.NamedNode, doc: StoredDocument) -> None:
-        catalog = ox.NamedNode(CATALOG)
-        self._ox.extend([
-            ox.Quad(graph, _SOURCE, ox.Literal(doc.source), catalog),
-            ox.Quad(graph, _SHA256, ox.Literal(doc.sha256), catalog),
-            ox.Quad(graph, _TRIPLES, ox.Literal(str(doc.triples), datatype=_XSD_INTEGER), catalog),
-        ])
+    def _catalog(self, graph: ox.NamedNode, entry: str) -> None:
+        """Replace everything the catalog says about `graph` by `entry`, in one transaction."""
+        insert = f" ; INSERT DATA {{ GRAPH <{CATALOG}> {{ {entry} }} }}" if entry else ""
+        self._ox.update(f"DELETE WHERE {{ GRAPH <{CATALOG}> {{ {graph} ?p ?o }} }}{insert}")
 
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
 
 
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+def _entry(graph: ox.NamedNode, doc: StoredDocument) -> str:
+    return (f"{graph} <{_SOURCE.value}> {ox.Literal(doc.source)} ; <{_SHA256.value}> {ox.Literal(doc.sha256)} ; "
+            f"<{_TRIPLES.value}> {doc.triples} .")
 
 
 def _open(path: Path | None, read_only: bool) -> ox.Store:
@@ -145,7 +144,10 @@ def _open(path: Path | None, read_only: bool) -> ox.Store:
     if read_only and not path.exists():
         raise StoreError(f"{path}: no store here; run `budgetkg ingest FILE... --store {path}` first")
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        if read_only:
+            return ox.Store.read_only(str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(

@@ -14,6 +14,7 @@ from budgetkg.graph.ntriples import to_ntriples
 from budgetkg.graph.store import GraphStore, StoreError, StoredDocument
 
 EX = "http://example.org/"
+WRITING = "https://budgetkg.org/ontology#beingWritten"
 
 
 def _doc(name: str, n: int) -> tuple[StoredDocument, bytes]:
@@ -34,17 +35,30 @@ def test_reingesting_a_document_replaces_its_graph_instead_of_adding_to_it(tmp_p
     assert [d.triples for d in store.documents()] == [4]
 
 
-def test_a_graph_without_catalog_entry_is_removed_when_the_store_is_opened(tmp_path):
+def test_a_write_that_did_not_finish_is_rolled_back_when_the_store_is_opened(tmp_path):
     store = GraphStore(tmp_path / "s")
     doc, nt = _doc("kept", 3)
     store.put_document(doc, nt)
-    half = ox.NamedNode(EX + "graph/half")  # as left by a process killed mid-write
-    store.engine.add(ox.Quad(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "p"), ox.Literal("1"), half))
-    del store
+    half, half_nt = _doc("half", 5)
+    store._catalog(ox.NamedNode(half.graph), f"<{half.graph}> <{WRITING}> true .")  # step 1 done
+    store.engine.bulk_load(half_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(half.graph))
+    del store  # killed before step 4
     reopened = GraphStore(tmp_path / "s")
     graphs = {g.value for g in reopened.engine.named_graphs()}
-    assert EX + "graph/half" not in graphs
+    assert half.graph not in graphs
     assert [d.graph for d in reopened.documents()] == [EX + "graph/kept"]
+
+
+def test_graphs_written_by_other_means_survive_reopening(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    store.engine.update(f"INSERT DATA {{ GRAPH <{EX}curated> {{ <{EX}a> <{EX}p> 1 }} }}")
+    del store
+    assert EX + "curated" in {g.value for g in GraphStore(tmp_path / "s").engine.named_graphs()}
+
+
+def test_a_store_directory_is_created_with_its_parents(tmp_path):
+    GraphStore(tmp_path / "a" / "b" / "store").flush()
+    assert (tmp_path / "a" / "b" / "store").is_dir()
 
 
 def test_deleting_a_document_removes_its_triples_and_reports_whether_it_existed(tmp_path):
