@@ -1,0 +1,153 @@
+"""A query worker: a child process that owns an open store and runs one job at a time.
+
+Queries run here, not in the web process, because pyoxigraph cannot interrupt a query from
+Python: a query past the time limit is stopped by killing its worker (engine.py), which frees
+its CPU and memory at once and leaves the web process and the store untouched (a read-only
+store is not written; an update is one transaction, so a killed update writes nothing).
+
+Everything a job needs is done here, inside the time limit: the safety check, the query, the
+cut at the row limit and the rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+from budgetkg.api import safety, serialize
+from budgetkg.api.jobs import (
+    CannotStart,
+    Dataset,
+    Failed,
+    QueryJob,
+    Ready,
+    Rendered,
+    RowsJob,
+    UpdateJob,
+)
+from budgetkg.graph.store import GraphStore, StoreError
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def serve(conn: Connection, store_path: str, writable: bool) -> None:
+    """Process entry point: open the store, say Ready, then answer jobs until the pipe closes."""
+    try:
+        store = GraphStore(store_path, read_only=not writable)
+    except StoreError as exc:
+        conn.send(CannotStart(str(exc)))
+        return
+    conn.send(Ready())
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(execute(store, job))
+
+
+def execute(store: GraphStore, job) -> Rendered | Failed:
+    """One job's answer; every error becomes a Failed in the API's error shape."""
+    try:
+        if isinstance(job, QueryJob):
+            return _query(store, job)
+        if isinstance(job, RowsJob):
+            return _rows(store, job)
+        if isinstance(job, UpdateJob):
+            return _update(store, job)
+        return Failed(500, "Internal Server Error", f"unknown job {type(job).__name__}")
+    except safety.Refused as exc:
+        return Failed(403, "Forbidden", str(exc))
+    except SyntaxError as exc:
+        return syntax_failure(exc)
+    except ValueError as exc:  # an IRI in the dataset parameters, a serializer's complaint
+        return Failed(400, "Bad Request", str(exc))
+    except OSError as exc:
+        return Failed(500, "Store error", f"the store could not answer: {exc}")
+
+
+def syntax_failure(exc: SyntaxError) -> Failed:
+    """400 with the engine's message and the line and column it points at."""
+    message = str(exc)
+    extra = {}
+    m = _POSITION.search(message)
+    if m:
+        extra = {"line": int(m.group(1)), "column": int(m.group(2))}
+    return Failed(400, "Query syntax error", message, extra)
+
+
+def _query(store: GraphStore, job: QueryJob) -> Rendered | Failed:
+    safety.check_query(job.text)
+    result = store.engine.query(job.text, base_iri=job.base_iri, **dataset_options(job.text, job.dataset))
+    if isinstance(result, ox.QueryBoolean):
+        return _render_boolean(result, job)
+    if isinstance(result, ox.QueryTriples):
+        return _render_triples(result, job)
+    return _render_solutions(result, job)
+
+
+def dataset_options(text: str, dataset: Dataset) -> dict:
+    """pyoxigraph options for the protocol's dataset rules.
+
+    No dataset anywhere: the default graph is the union of the documents' graphs (the store's
+    convention). A FROM in the query: the query's own dataset. Protocol parameters: they win over
+    the query's, and what they leave out is empty (SPARQL 1.1 Protocol §2.1.4).
+    """
+    if not dataset.given:
+        return {} if safety.has_dataset_clause(text) else {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs or ()],
+        "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs or ()],
+    }
+
+
+def _render_boolean(result: ox.QueryBoolean, job: QueryJob) -> Rendered | Failed:
+    if job.formats.ask is None:
+        return _not_acceptable("ASK", "application/sparql-results+json, application/sparql-results+xml")
+    media, body = serialize.boolean(result, job.formats.ask)
+    return Rendered(media, body)
+
+
+def _render_triples(result: ox.QueryTriples, job: QueryJob) -> Rendered | Failed:
+    if job.formats.graph is None:
+        return _not_acceptable("CONSTRUCT/DESCRIBE", "text/turtle, application/n-triples, "
+                               "application/ld+json, application/rdf+xml")
+    items, truncated = serialize.first(result, job.max_rows)
+    media, body = serialize.triples(items, job.formats.graph)
+    return Rendered(media, body, truncated)
+
+
+def _render_solutions(result: ox.QuerySolutions, job: QueryJob) -> Rendered | Failed:
+    if job.formats.select is None:
+        return _not_acceptable("SELECT", "application/sparql-results+json, "
+                               "application/sparql-results+xml, text/csv, text/tab-separated-values")
+    variables = [v.value for v in result.variables]
+    rows, truncated = serialize.first(result, job.max_rows)
+    media, body = serialize.solutions(variables, rows, job.formats.select, truncated)
+    return Rendered(media, body, truncated)
+
+
+def _not_acceptable(form: str, offered: str) -> Failed:
+    return Failed(406, "Not Acceptable",
+                  f"no format in the Accept header can carry a {form} result; offered: {offered}")
+
+
+def _rows(store: GraphStore, job: RowsJob) -> Rendered | Failed:
+    safety.check_query(job.text)
+    result = store.query(job.text)
+    if not isinstance(result, ox.QuerySolutions):
+        return Failed(500, "Internal Server Error", "a REST query must be a SELECT")
+    variables = [v.value for v in result.variables]
+    rows, truncated = serialize.first(result, job.max_rows)
+    dicts = [{n: (None if row[i] is None else row[i].value) for i, n in enumerate(variables)} for row in rows]
+    return Rendered("application/json", b"", truncated, rows=dicts)
+
+
+def _update(store: GraphStore, job: UpdateJob) -> Rendered | Failed:
+    if store.read_only:
+        return Failed(403, "Forbidden", "the store is served read-only")
+    safety.check_update(job.text)
+    store.engine.update(job.text, base_iri=job.base_iri)
+    store.flush()
+    return Rendered("text/plain", b"")
