@@ -50,6 +50,8 @@ def extract_document(doc: Document) -> Record:
         issues=tuple(budget.issues) + tuple(project_issues) + tuple(dept_issues),
         family=doc.family,
         encoding=doc.encoding,
+        budget_tables=budget.tables,
+        stated_figures=budget.stated,
     )
 
 

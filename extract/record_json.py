@@ -29,6 +29,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "issues": [asdict(i) for i in record.issues],
         "layout": record.family,
         "encoding": record.encoding,
+        "budget_tables": [asdict(t) for t in record.budget_tables],
+        "stated_figures": [asdict(f) for f in record.stated_figures],
     }
 
 

@@ -15,7 +15,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-
 from budgetkg.extract.budget_tables import (
     TOTAL_KEYS,
     BudgetTables,
@@ -578,3 +577,35 @@ def test_circled_numbers_of_labels_are_no_amounts():
 """
     t = extract_budget_tables(rows_from_text(text)).totals
     assert t["vehicle"] is None
+
+
+# ---------------------------------------------------------------------------------------------
+# every table of the seeds, typed
+
+EVERY_KIND = {
+    "summary", "income", "expenditure", "fiscal_summary", "general_expenditure", "basic_economic",
+    "fund_income", "fund_expenditure", "capital", "three_public", "office_operation",
+    "projects_current", "projects_carryover",
+}  # fmt: skip
+
+
+@needs_shared
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_every_budget_table_of_a_seed_is_read_with_its_span(prefix):
+    bt = extract_seed(prefix)
+    assert EVERY_KIND <= {t.kind for t in bt.tables}
+    for t in bt.tables:
+        assert t.line < t.end_line and all(t.line < r.line <= r.end_line <= t.end_line for r in t.rows), t.kind
+    assert all(t.no_data for t in bt.tables if t.kind.startswith(("fund_", "capital")))
+    assert not bt.issues
+
+
+@needs_shared
+def test_seed_000_narrative_and_economic_figures():
+    bt = extract_seed("000")
+    stated = {f.key: (f.value, f.line) for f in bt.stated}
+    assert stated["expenditure_basic"] == (30399.57, 547)  # as printed: ten times the table's
+    assert stated["disclosed_count"] == (27, 603)
+    economic = next(t for t in bt.tables if t.kind == "basic_economic")
+    classes = [(r.code, r.amounts["total"]) for r in economic.rows if r.code and len(r.code) == 3]
+    assert classes == [("301", 2149.94), ("302", 492.55), ("303", 387.08), ("310", 10.0)]

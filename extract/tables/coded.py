@@ -1,0 +1,107 @@
+"""Rows keyed by a 功能分类 code (206 科学技术支出), and the 类/款/项 hierarchy of those codes.
+
+The 支出功能分类 code has three levels: 类 (3 digits, 206), 款 (5 digits, 20601) and 项 (7
+digits, 2060101); a row adds up into the nearest printed row whose code its own begins with.
+pdftotext may print one row over several lines ("2130599" / "其他…乡村振兴" / "支出" / "2.80
+2.80"); the lines after a coded line that carry no code are joined to it here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..model import Row
+from .text import clean_name, is_amount, is_code, is_header_row, is_meta, norm, split_cells
+
+LEVELS = {3: "类", 5: "款", 7: "项"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def parent_code(code: str, printed: set[str] | frozenset[str]) -> str | None:
+    """The code a row adds up into: the longest printed code that is a prefix of its own."""
+    for size in range(len(code) - 2, 2, -2):
+        if code[:size] in printed:
+            return code[:size]
+    return None
+
+
+def level(code: str | None) -> str | None:
+    """类, 款 or 项 for a 功能分类 code; None for anything else."""
+    return LEVELS.get(len(code)) if code and code.isdigit() else None
+
+
+@dataclass
+class Coded:
+    """A coded row being assembled from one or more lines."""
+
+    code: str
+    line: int
+    end_line: int
+    name_parts: list[str]
+    cells: list[str]  # the cells after the name, empty ones kept where the layout has them
+    row_cells: tuple[str, ...]  # the first line's cells, for layouts where positions hold
+    stacked: bool = False  # its amounts came one per line (one cell per line)
+    width: int = 3  # how many amount columns a row may have when printed one per line
+
+
+def is_code_row(row: Row) -> bool:
+    return bool(row.filled) and is_code(row.filled[0])
+
+
+def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
+    """Coded rows with their wrapped lines joined; other rows (合计, headers) pass as they are."""
+    current: Coded | None = None
+    for row in map(split_cells, rows):
+        if is_code_row(row):
+            if current:
+                yield current
+            first = row.cells.index(row.filled[0])
+            rest = list(row.cells[first + 1 :])
+            name = rest.pop(0) if rest and not is_amount(rest[0]) else ""
+            current = Coded(norm(row.filled[0]), row.line, row.end_line, [name], rest, row.cells)
+            current.width = width
+            continue
+        if current is not None and _continues(current, row):
+            _absorb(current, row)
+            continue
+        if current:
+            yield current
+            current = None
+        yield row
+    if current:
+        yield current
+
+
+def _absorb(current: Coded, row: Row) -> None:
+    amounts = [c for c in row.filled if is_amount(c)]
+    current.name_parts += [c for c in row.filled if not is_amount(c)]
+    current.end_line = row.end_line
+    if amounts and len(row.cells) == 1 and (current.stacked or not current.cells):
+        current.cells = current.cells + amounts  # one amount per line: 合计, 基本, 项目
+        current.stacked = True
+    else:
+        current.cells = current.cells or amounts
+
+
+def _continues(current: Coded, row: Row) -> bool:
+    """A wrapped piece of the coded row above: its amounts (if it has none) or a bit of name."""
+    amounts = [c for c in row.filled if is_amount(c)]
+    texts = [c for c in row.filled if not is_amount(c)]
+    if amounts and current.stacked:  # a row printed one cell per line has at most `width`
+        return len(row.cells) == 1 and not texts and len(current.cells) < current.width
+    if amounts:
+        return not any(c.strip() for c in current.cells)
+    short_cjk = all(_CJK.search(c) and len(c) <= 30 for c in texts)
+    return (
+        bool(texts)
+        and short_cjk
+        and not is_header_row(row)
+        and not is_meta(texts[0])
+        and not (norm(texts[0]).startswith("注"))
+    )
+
+
+def name_of(item: Coded) -> str:
+    return clean_name("".join(item.name_parts))

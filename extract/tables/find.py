@@ -1,0 +1,142 @@
+"""Finding the budget tables of a disclosure by their titles, and the registry of table kinds.
+
+Tables are found by their titles ("2026年预算支出总表", "表三…", "预算公开表3" above it), never by
+position; the 目录 lists the same titles with leader dots and page numbers, and is skipped. Each
+kind of table is registered once, with the test its title must pass and the parser that reads
+it (`@table_kind`), so adding a kind is one module and one decorator. The title tests exclude one
+another, so the order of registration does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..model import BudgetTable, Issue, Row
+from .text import is_amount, is_meta, norm
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One titled table: its kind, the line of its title and the rows up to the next table."""
+
+    kind: str
+    title: str
+    line: int
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a parser may need beyond its own rows: the whole document and who its units are."""
+
+    rows: tuple[Row, ...]
+    is_unit: Callable[[str], bool]
+
+
+Parser = Callable[[RawTable, Context, list[Issue]], BudgetTable]
+
+
+@dataclass(frozen=True)
+class TableKind:
+    name: str
+    label: str  # how a message names the table: 预算支出总表
+    matches: Callable[[str], bool]
+    parse: Parser
+
+
+KINDS: dict[str, TableKind] = {}
+
+
+def table_kind(name: str, label: str, matches: Callable[[str], bool]) -> Callable[[Parser], Parser]:
+    """Register the decorated function as the parser of tables whose title `matches`."""
+
+    def register(parse: Parser) -> Parser:
+        KINDS[name] = TableKind(name, label, matches, parse)
+        return parse
+
+    return register
+
+
+def label_of(kind: str) -> str:
+    return KINDS[kind].label if kind in KINDS else kind
+
+
+_TITLE = re.compile(
+    r"(?:表[一二三四五六七八九十]+|(?:预算|部门|单位)?公开表\d+)?(?:20\d\d年度?)?"
+    r"(?P<name>[^。；;：:]{2,40}?表)(?:\((?P<note>[^()]{1,15})\))?(?:续表?|\(续\))?"
+)
+_LEADERS = re.compile(r"\.{3,}|…|·{3,}")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+
+
+def _title_kind(row: Row) -> tuple[str, str] | None:
+    """(kind, title) when the row is a table's title; None for a 目录 entry or anything else.
+
+    A title stands alone on its row, or beside 单位：万元; a 目录 entry has leader dots or a page
+    number beside it. Part headings such as "第二部分 2026年部门预算报表" are not tables.
+    """
+    filled = row.filled
+    if not filled or "表" not in filled[0] or _LEADERS.search(row.text):
+        return None
+    others = filled[1:]
+    if any(re.fullmatch(r"\d{1,3}", norm(c)) for c in others):
+        return None
+    if not all(is_meta(c) for c in others):
+        return None
+    text = norm(filled[0])
+    m = _TITLE.fullmatch(text)
+    if not m or _PART.match(text) or m.group("name").endswith("报表"):
+        return None
+    kind = next((k.name for k in KINDS.values() if k.matches(text)), "other")
+    return kind, text
+
+
+def _ends_table(row: Row) -> bool:
+    """A part heading ("第三部分 …情况说明") or a paragraph of prose closes the last table."""
+    text = norm(row.text)
+    if _PART.match(text) and "报表" not in text:
+        return True
+    return "。" in text and not text.startswith("注") and not any(is_amount(c) for c in row.filled)
+
+
+def find_tables(rows: Sequence[Row]) -> list[RawTable]:
+    """Every titled table with its rows; the rows run to the next title or the end of tables."""
+    tables: list[RawTable] = []
+    current: tuple[str, str, int] | None = None
+    body: list[Row] = []
+    for row in rows:
+        found = _title_kind(row) if "表" in row.text else None
+        if found is not None:
+            if current is not None:
+                tables.append(RawTable(*current, tuple(body)))
+            current, body = (found[0], found[1], row.line), []
+        elif current is None or current[0] == "other":
+            continue  # rows of tables no parser reads (绩效目标表) are not looked at
+        elif _ends_table(row):
+            tables.append(RawTable(*current, tuple(body)))
+            current, body = None, []
+        else:
+            body.append(row)
+    if current is not None:
+        tables.append(RawTable(*current, tuple(body)))
+    return tables
+
+
+def merged(tables: Sequence[RawTable], kind: str) -> RawTable | None:
+    """The tables of a kind as one: a table continued under a repeated title is one table."""
+    found = [t for t in tables if t.kind == kind]
+    if not found:
+        return None
+    rows = tuple(r for t in found for r in t.rows)
+    return RawTable(kind, found[0].title, found[0].line, rows)
+
+
+def end_line(table: RawTable) -> int:
+    return table.rows[-1].end_line if table.rows else table.line
+
+
+def no_data(table: RawTable) -> bool:
+    """本表无数据 printed in the table (often as its 注)."""
+    return any("无数据" in r.text for r in table.rows)
