@@ -26,7 +26,7 @@ from budgetkg.ontology.namespace import BK, ELI
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDFS, SKOS
 
-POLICIES_GRAPH = iri.GRAPH_BASE + "policies"
+POLICIES_GRAPH = "https://budgetkg.org/corpus/policies"  # outside graph/: no file name can collide
 
 
 def policies_to_triples(policies: Iterable[Policy], terms: Terms = RDFLIB) -> list[tuple]:

@@ -11,7 +11,7 @@ from importlib import resources
 from rdflib import Graph
 
 ONTOLOGY_IRI = "https://budgetkg.org/ontology"
-ONTOLOGY_GRAPH = "https://budgetkg.org/graph/ontology"  # where a store keeps the vocabulary
+ONTOLOGY_GRAPH = "https://budgetkg.org/corpus/ontology"  # where a store keeps the vocabulary
 
 PREFIXES = {
     "bk": "https://budgetkg.org/ontology#",

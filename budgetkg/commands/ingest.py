@@ -8,6 +8,7 @@ import sys
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.extract.pipeline import expand_inputs
 from budgetkg.graph.ingest import Rejected, ingest_many
+from budgetkg.graph.policy_graph import refresh_policies
 from budgetkg.graph.store import StoreError
 
 NAME = "ingest"
@@ -44,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
             verb = "would store" if args.dry_run else "stored"
             print(f"[{n}/{len(paths)}] {outcome.path}: {verb} {outcome.triples} triples, "
                   f"{outcome.projects} projects, {outcome.issues} issue(s)", file=sys.stderr)
+    if stored and not args.dry_run:
+        policies = refresh_policies(store)
+        if not args.quiet:
+            print(f"budgetkg: policies resolved across the store: {policies}", file=sys.stderr)
     store.flush()
     if not args.quiet:
         print(f"budgetkg: {stored} document(s) {'checked' if args.dry_run else 'stored'}, {rejected} rejected; "
