@@ -8,6 +8,7 @@ import sys
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.extract.pipeline import expand_inputs
 from budgetkg.graph.ingest import Rejected, ingest_many
+from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import refresh_policies
 from budgetkg.graph.store import StoreError
 
@@ -52,5 +53,9 @@ def run(args: argparse.Namespace) -> int:
     store.flush()
     if not args.quiet:
         print(f"budgetkg: {stored} document(s) {'checked' if args.dry_run else 'stored'}, {rejected} rejected; "
-              f"store holds {len(store.documents())} document(s), {len(store)} triples", file=sys.stderr)
+              f"store holds {_disclosures(store)} disclosure(s), {len(store)} triples", file=sys.stderr)
     return 1 if rejected else 0
+
+
+def _disclosures(store) -> int:
+    return sum(1 for d in store.documents() if d.graph != POLICIES_GRAPH)
