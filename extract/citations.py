@@ -99,6 +99,9 @@ def _join(segments: Sequence[tuple[int, str]]) -> _Field:
     return _Field("\n".join(parts), tuple(starts), tuple(lines))
 
 
+_BOOK_MARK = re.compile("[《》]")
+
+
 def _titles(text: str) -> list[_Title]:
     """Outermost 《…》 spans (inner 《》 are part of the title), in order.
 
@@ -106,8 +109,10 @@ def _titles(text: str) -> list[_Title]:
     title only when the words before it form one clean clause (…。国民经济…纲要》); a
     fragment inside a longer sentence is garble, not a citation.
     """
-    found, depth, opened, i = [], 0, 0, 0
-    while i < len(text):
+    found, depth, opened, k = [], 0, 0, 0
+    at = [m.start() for m in _BOOK_MARK.finditer(text)]  # only these characters change state
+    while k < len(at):
+        i = at[k]
         ch = text[i]
         if ch == "《":
             opened = i if depth == 0 else opened
@@ -121,12 +126,12 @@ def _titles(text: str) -> list[_Title]:
             if orphan and found and found[-1].end == orphan[0].start and orphan[0].text.startswith("的"):
                 orphan = [_nested(found.pop(), orphan[0])]
             found.extend(orphan)
-        i += 1
-        if i == len(text) and depth:
+        k += 1
+        if k == len(at) and depth:
             nxt = text.find("《", opened + 1)
             end = nxt if nxt != -1 else len(text)
             found.append(_Title(opened, end, _clean_title(text[opened + 1 : end]), True, False))
-            depth, i = 0, end
+            depth, k = 0, bisect.bisect_left(at, end)
     return [t for t in found if t.text]
 
 
@@ -376,7 +381,7 @@ def field_segments(
     out, at, line = [], 0, span[0]
     for piece in text.split("\n"):
         key = "".join(piece.split())
-        hit = next((i for i in range(at, len(window)) if key in "".join(window[i].text.split())), None)
+        hit = next((i for i in range(at, len(window)) if key in window[i].key), None)
         if hit is not None:
             at, line = hit, window[hit].line
         out.append((line, piece))

@@ -231,14 +231,20 @@ def _known_code_cut(run: str) -> int:
     山西省科技厅晋科发〔…〕 → 晋科发; joint prefixes (中办、国办发) and unknown codes are kept,
     and so is a name after a name (中国科协 教育部: two issuers, not one name and a code).
     """
-    compact = re.sub(r"\s+", "", run)
-    for code in _codes_longest_first():
-        if code.endswith(_AUTHORITY_END):
+    compact = "".join(run.split())
+    for code in _codes_after_names():
+        if not compact.endswith(code):
             continue
         head = compact[: -len(code)]
-        if compact.endswith(code) and len(head) >= 3 and head.endswith(_AUTHORITY_END):
+        if len(head) >= 3 and head.endswith(_AUTHORITY_END):
             return _offset_of_nth_visible(run, len(head))
     return 0
+
+
+@lru_cache(maxsize=1)
+def _codes_after_names() -> tuple[str, ...]:
+    """Known codes that are not themselves an authority's name, longest first."""
+    return tuple(c for c in _codes_longest_first() if not c.endswith(_AUTHORITY_END))
 
 
 @lru_cache(maxsize=1)
