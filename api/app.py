@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from budgetkg.api import page, sparql
+from budgetkg.api import documents, page, rest_catalog, rest_policies, rest_projects, sparql
 from budgetkg.api.engine import QueryEngine
 from budgetkg.api.errors import install_error_handlers
 from budgetkg.api.middleware import BodyLimit, SecurityHeaders
@@ -21,7 +21,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-ROUTERS = (sparql.router, page.router)
+ROUTERS = (sparql.router, rest_projects.router, rest_policies.router, rest_catalog.router,
+           documents.router, page.router)
 
 
 def create_app(settings: Settings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:
@@ -29,7 +30,7 @@ def create_app(settings: Settings | None = None, *, engine: QueryEngine | None =
     settings = settings or load_settings()
     app = FastAPI(
         title="budgetkg",
-        summary="Chinese budget disclosures as a knowledge graph: SPARQL 1.1 endpoint and query page",
+        summary="Chinese budget disclosures as a knowledge graph: SPARQL 1.1 endpoint, REST API and query page",
         version="0.1.0",
         lifespan=_lifespan(settings, engine),
     )

@@ -84,13 +84,14 @@ class QueryEngine:
             raise
         return self
 
-    def run(self, job) -> Rendered | Failed:
-        """The job's answer. Raises QueryTimeout past the time limit, Busy when no worker frees up."""
+    def run(self, job, time_limit_s: float | None = None) -> Rendered | Failed:
+        """The job's answer. Raises QueryTimeout past the time limit (`time_limit_s` when given,
+        for jobs such as an ingest that may take longer than a query), Busy when no worker frees up."""
         worker = self._take()
         done = False
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(self.time_limit_s):
+            if not worker.conn.poll(time_limit_s or self.time_limit_s):
                 raise QueryTimeout()
             answer = worker.conn.recv()
             done = True

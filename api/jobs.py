@@ -51,6 +51,32 @@ class UpdateJob:
 
 
 @dataclass(frozen=True)
+class TraceJob:
+    """Trace the policies named by `text` with the library (graph.trace), as `budgetkg trace --json`;
+    at most `max_rows` links in all."""
+
+    text: str
+    relations: tuple[str, ...]
+    kpis: bool
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    """Ingest one uploaded disclosure: `filename` is already sanitized, `data` its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DeleteJob:
+    """Remove the document read from `source` (its file name), then refresh the policies graph."""
+
+    source: str
+
+
+@dataclass(frozen=True)
 class Rendered:
     """A successful answer: the body in its media type, and whether rows were cut."""
 
@@ -58,6 +84,7 @@ class Rendered:
     body: bytes
     truncated: bool = False
     rows: list[dict[str, str | None]] | None = None  # for RowsJob
+    data: object = None  # plain JSON-ready data, for the jobs that run library functions
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ def engine_of(request: Request) -> QueryEngine:
     return request.app.state.engine
 
 
-async def run_job(request: Request, job) -> Rendered:
-    """The job's rendered answer; ApiError for a refusal, a failure, a timeout or a full pool."""
+async def run_job(request: Request, job, time_limit_ms: int | None = None) -> Rendered:
+    """The job's rendered answer; ApiError for a refusal, a failure, a timeout or a full pool.
+    `time_limit_ms` replaces the setting for this job (an ingest may take longer than a query)."""
     engine = engine_of(request)
+    limit = time_limit_ms or settings_of(request).time_limit_ms
     try:
-        answer = await run_in_threadpool(engine.run, job)
+        answer = await run_in_threadpool(engine.run, job, limit / 1000)
     except QueryTimeout:
-        limit = settings_of(request).time_limit_ms
         raise ApiError(503, "Query timeout",
                        f"the query ran longer than the time limit of {limit} ms and was stopped",
                        headers={"Retry-After": "1"}, limit_ms=limit) from None

@@ -74,15 +74,16 @@ async def _operation(request: Request) -> protocol.Operation:
     return protocol.from_post(query_string, request.headers.get("content-type"), body)
 
 
-def authorise_update(request: Request, settings: Settings) -> None:
-    """403 when updates are off (no admin token configured), 401 without the right token."""
+def authorise_update(request: Request, settings: Settings, action: str = "SPARQL Update") -> None:
+    """403 when writes are off (no admin token configured), 401 without the right token.
+    `action` names what is refused (the documents router uses this check too)."""
     if not settings.admin_token:
         raise ApiError(403, "Forbidden",
-                       "SPARQL Update is disabled: this store is served read-only")
+                       f"{action} is disabled: this store is served read-only")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     expected = settings.admin_token.encode("utf-8")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode("utf-8"), expected):
-        raise ApiError(401, "Unauthorized", "SPARQL Update needs the admin token as a Bearer token",
+        raise ApiError(401, "Unauthorized", f"{action} needs the admin token as a Bearer token",
                        headers={"WWW-Authenticate": 'Bearer realm="budgetkg"'})
 
 

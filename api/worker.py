@@ -15,15 +15,18 @@ import re
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
-from budgetkg.api import safety, serialize
+from budgetkg.api import safety, serialize, tasks
 from budgetkg.api.jobs import (
     CannotStart,
     Dataset,
+    DeleteJob,
     Failed,
+    IngestJob,
     QueryJob,
     Ready,
     Rendered,
     RowsJob,
+    TraceJob,
     UpdateJob,
 )
 from budgetkg.graph.store import GraphStore, StoreError
@@ -56,6 +59,12 @@ def execute(store: GraphStore, job) -> Rendered | Failed:
             return _rows(store, job)
         if isinstance(job, UpdateJob):
             return _update(store, job)
+        if isinstance(job, TraceJob):
+            return tasks.trace(store, job)
+        if isinstance(job, IngestJob):
+            return tasks.ingest(store, job)
+        if isinstance(job, DeleteJob):
+            return tasks.delete(store, job)
         return Failed(500, "Internal Server Error", f"unknown job {type(job).__name__}")
     except safety.Refused as exc:
         return Failed(403, "Forbidden", str(exc))
