@@ -244,8 +244,10 @@ SELECT ?project ?pname ?dept ?year ?annual ?rel ?source ?line ?end ?raw ?k WHERE
     ?project a bk:BudgetProject ; rdfs:label ?pname ; bk:citation ?c .
     FILTER(CONTAINS(?pname, %s) || STR(?project) = %s)
     ?c bk:relation ?rel ; bk:rawText ?raw .
-    OPTIONAL {{ ?c bk:citedPolicy ?k0 }}
-    OPTIONAL {{ GRAPH <{POLICIES_GRAPH}> {{ ?k0 <http://www.w3.org/2002/07/owl#sameAs> ?k1 }} }}
+    OPTIONAL {{
+      ?c bk:citedPolicy ?k0 .
+      OPTIONAL {{ GRAPH <{POLICIES_GRAPH}> {{ ?k0 <http://www.w3.org/2002/07/owl#sameAs> ?k1 }} }}
+    }}
     BIND(COALESCE(?k1, ?k0) AS ?k)
     ?c prov:wasDerivedFrom ?span .
     OPTIONAL {{ ?span bk:line ?line }}
