@@ -13,6 +13,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from budgetkg.api import documents, page, rest_catalog, rest_policies, rest_projects, sparql
+from budgetkg.api import view as graph_view
 from budgetkg.api.engine import QueryEngine
 from budgetkg.api.errors import install_error_handlers
 from budgetkg.api.middleware import BodyLimit, SecurityHeaders
@@ -23,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 ROUTERS = (sparql.router, rest_projects.router, rest_policies.router, rest_catalog.router,
            documents.router, page.router)
+ROUTERS += (graph_view.router,)  # the graph view: /view, /view/neighbourhood, /view/expand
 
 
 def create_app(settings: Settings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:

@@ -4,4 +4,4 @@ Each module defines NAME, `add_arguments(parser)` and `run(args) -> int`; cli.py
 module listed in COMMANDS, so adding a command is one module and one line here.
 """
 
-COMMANDS = ("extract", "policies", "validate", "ingest", "query", "trace", "export", "stats", "analyze", "serve")
+COMMANDS = ("extract", "policies", "validate", "ingest", "query", "trace", "export", "stats", "analyze", "serve", "view")
