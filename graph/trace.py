@@ -138,23 +138,25 @@ def _fold(text: str) -> str:
 
 
 # --- policy → projects ------------------------------------------------------------------------
-_LINKS = f"""
-SELECT ?project ?pname ?dept ?year ?annual ?rel ?source ?line ?end ?raw ?k WHERE {{
-  VALUES ?k {{ %s }}
-  VALUES ?rel {{ %s }}
-  GRAPH ?g {{
+# The citations are matched first; every fact about what they found is then looked up with its
+# subject bound (VALUES). Oxigraph evaluates an OPTIONAL whose subject is not yet bound over the
+# whole store, which made the one-query form cost ~200 ms at 1 M triples whatever its answer.
+_LINKS = """
+SELECT ?g ?project ?c ?k ?rel ?raw ?span WHERE {
+  VALUES ?k { %s }
+  VALUES ?rel { %s }
+  GRAPH ?g {
+    ?c bk:citedPolicy ?k ; bk:relation ?rel ; bk:rawText ?raw ; prov:wasDerivedFrom ?span .
     ?project bk:citation ?c .
-    ?c bk:citedPolicy ?k ; bk:relation ?rel ; bk:rawText ?raw .
-    ?c prov:wasDerivedFrom ?span .
-    OPTIONAL {{ ?span bk:line ?line }}
-    OPTIONAL {{ ?span bk:endLine ?end }}
-    OPTIONAL {{ ?project rdfs:label ?pname }}
-    OPTIONAL {{ ?project bk:supervisingDepartment/skos:prefLabel ?dept }}
-    OPTIONAL {{ ?project bk:budgetYear ?year }}
-    OPTIONAL {{ ?project bk:annualFunds ?f . ?f bk:fundingSource bk:AllSources ; bk:amount ?annual }}
-  }}
-  GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?source }}
-}} ORDER BY ?dept ?year ?pname ?source ?line"""
+  }
+}"""
+PROJECT_FACTS = {
+    "name": "?s rdfs:label ?v",
+    "department": "?s bk:supervisingDepartment ?d . ?d skos:prefLabel ?v",
+    "year": "?s bk:budgetYear ?v",
+    "annual": "?s bk:annualFunds ?f . ?f bk:fundingSource bk:AllSources ; bk:amount ?v",
+}
+SPAN_FACTS = {"line": "?s bk:line ?v", "end": "?s bk:endLine ?v"}
 
 _ALIASES = f"""
 SELECT ?k WHERE {{ GRAPH <{POLICIES_GRAPH}> {{ ?k <http://www.w3.org/2002/07/owl#sameAs> <%s> }} }}"""
@@ -166,21 +168,63 @@ def trace_policy(
     """The projects resting on `policy` under the given relations, with their KPIs and sums."""
     keys = [policy.iri] + [r["k"].value for r in store.engine.query(sparql_prologue() + _ALIASES % policy.iri)]
     query = _LINKS % (" ".join(f"<{k}>" for k in keys), " ".join(f"<{RELATION_IRIS[r]}>" for r in relations))
-    links = [_link(r) for r in store.engine.query(sparql_prologue() + query)]
+    rows = [{n: r[n].value for n in ("g", "project", "c", "k", "rel", "raw", "span")}
+            for r in store.engine.query(sparql_prologue() + query)]
+    links = _links(store, rows)
     if kpis:
-        by_project = project_kpis(store, sorted({l.project for l in links}))
+        by_project = project_kpis(store, sorted({(_graph_of(l), l.project) for l in links}))
         links = [_with_kpis(l, by_project.get((l.project, l.source), ())) for l in links]
     direct = [link for link in links if link.policy == policy.iri]
     return replace(_summed(policy, direct), joined=tuple(link for link in links if link.policy != policy.iri))
 
 
-def _link(r) -> Link:
+def _links(store: GraphStore, rows: list[dict[str, str]]) -> list[Link]:
+    """Each matched citation (graph, project, citation, policy, relation, raw, span) with its
+    project's facts and its lines, in a stable order."""
+    projects = {(r["g"], r["project"]) for r in rows}
+    spans = {(r["g"], r["span"]) for r in rows}
+    facts = {name: facts_of(store, projects, pattern) for name, pattern in PROJECT_FACTS.items()}
+    lines = {name: facts_of(store, spans, pattern) for name, pattern in SPAN_FACTS.items()}
+    sources = sources_of(store, {r["g"] for r in rows})
+    links = [_link(r, facts, lines, sources) for r in rows]
+    return sorted(links, key=lambda l: (l.department or "", l.year or 0, l.name or "", l.source, l.line or 0, l.raw))
+
+
+def _link(r: dict, facts: dict, lines: dict, sources: dict) -> Link:
+    project, span = (r["g"], r["project"]), (r["g"], r["span"])
     return Link(
-        project=r["project"].value, name=_v(r["pname"]), department=_v(r["dept"]),
-        year=_int(r["year"]), annual_funds_yuan=_float(r["annual"]),
-        relation=RELATION_NAMES.get(r["rel"].value, r["rel"].value), source=r["source"].value,
-        line=_int(r["line"]), end_line=_int(r["end"]), raw=r["raw"].value, policy=r["k"].value,
+        project=r["project"], name=facts["name"].get(project), department=facts["department"].get(project),
+        year=_int_text(facts["year"].get(project)), annual_funds_yuan=_float_text(facts["annual"].get(project)),
+        relation=RELATION_NAMES.get(r["rel"], r["rel"]), source=sources.get(r["g"], r["g"]),
+        line=_int_text(lines["line"].get(span)), end_line=_int_text(lines["end"].get(span)),
+        raw=r["raw"], policy=r["k"],
     )
+
+
+def facts_of(store: GraphStore, pairs, pattern: str) -> dict[tuple[str, str], str]:
+    """(graph, subject) → the value `pattern` binds to ?v for ?s in that graph (the least, if several)."""
+    if not pairs:
+        return {}
+    values = " ".join(f"(<{g}> <{s}>)" for g, s in sorted(pairs))
+    query = f"SELECT ?g ?s ?v WHERE {{ VALUES (?g ?s) {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
+    out: dict[tuple[str, str], str] = {}
+    for r in store.engine.query(sparql_prologue() + query):
+        key, value = (r["g"].value, r["s"].value), r["v"].value
+        out[key] = min(out.get(key, value), value)
+    return out
+
+
+def sources_of(store: GraphStore, graphs) -> dict[str, str]:
+    """Named graph → the file it was read from (the catalog)."""
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in sorted(graphs))
+    query = f"SELECT ?g ?v WHERE {{ VALUES ?g {{ {values} }} GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?v }} }}"
+    return {r["g"].value: r["v"].value for r in store.engine.query(sparql_prologue() + query)}
+
+
+def _graph_of(link: Link) -> str:
+    return iri.graph_iri(link.source)
 
 
 def _summed(policy: Policy, links: list[Link]) -> PolicyTrace:
@@ -203,68 +247,87 @@ def _summed(policy: Policy, links: list[Link]) -> PolicyTrace:
 
 
 # --- KPIs ------------------------------------------------------------------------------------
-_KPIS = f"""
-SELECT ?project ?source ?col ?l1 ?l2 ?name ?value ?line WHERE {{
-  VALUES ?project {{ %s }}
-  GRAPH ?g {{
-    ?project bk:kpi ?k . ?k bk:targetText ?value ; prov:wasDerivedFrom ?span .
-    OPTIONAL {{ ?span bk:line ?line }}
-    OPTIONAL {{ ?k bk:column ?col }}
-    OPTIONAL {{ ?k bk:level1Indicator ?c1 . ?c1 skos:prefLabel ?l1 }}
-    OPTIONAL {{ ?k bk:level2Indicator ?c2 . ?c2 skos:prefLabel ?l2 }}
-    OPTIONAL {{ ?k bk:indicator ?c3 . ?c3 skos:prefLabel ?name }}
-  }}
-  GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?source }}
-}}"""
+_KPI_ROWS = """
+SELECT ?g ?project ?k ?value ?span WHERE {
+  VALUES (?g ?project) { %s }
+  GRAPH ?g { ?project bk:kpi ?k . ?k bk:targetText ?value ; prov:wasDerivedFrom ?span . }
+}"""
+KPI_FACTS = {
+    "column": "?s bk:column ?v",
+    "level1": "?s bk:level1Indicator ?c . ?c skos:prefLabel ?v",
+    "level2": "?s bk:level2Indicator ?c . ?c skos:prefLabel ?v",
+    "name": "?s bk:indicator ?c . ?c skos:prefLabel ?v",
+}
 COLUMNS = {str(BK.PeriodColumn): "实施期", str(BK.AnnualColumn): "年度"}
 
 
-def project_kpis(store: GraphStore, projects: list[str]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
-    """(project, source) → its indicators as that disclosure prints them."""
+def project_kpis(store: GraphStore, projects: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
+    """(project, source) → its indicators as that disclosure prints them; `projects` holds
+    (named graph, project IRI) pairs."""
     if not projects:
         return {}
-    query = _KPIS % " ".join(f"<{p}>" for p in projects)
+    values = " ".join(f"(<{g}> <{p}>)" for g, p in projects)
+    rows = [{n: r[n].value for n in ("g", "project", "k", "value", "span")}
+            for r in store.engine.query(sparql_prologue() + _KPI_ROWS % values)]
+    kpis = {(r["g"], r["k"]) for r in rows}
+    facts = {name: facts_of(store, kpis, pattern) for name, pattern in KPI_FACTS.items()}
+    lines = facts_of(store, {(r["g"], r["span"]) for r in rows}, SPAN_FACTS["line"])
+    sources = sources_of(store, {r["g"] for r in rows})
     out: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
-    for r in store.engine.query(sparql_prologue() + query):
-        out[(r["project"].value, r["source"].value)].append(
-            KpiRow(COLUMNS.get(_v(r["col"]) or ""), _v(r["l1"]), _v(r["l2"]), _v(r["name"]), r["value"].value,
-                   r["source"].value, _int(r["line"]))
-        )
-    return {k: tuple(sorted(v, key=lambda row: (row.line or 0, row.column or ""))) for k, v in out.items()}
+    for r in rows:
+        k, source = (r["g"], r["k"]), sources.get(r["g"], r["g"])
+        out[(r["project"], source)].append(KpiRow(
+            COLUMNS.get(facts["column"].get(k, "")), facts["level1"].get(k), facts["level2"].get(k),
+            facts["name"].get(k), r["value"], source, _int_text(lines.get((r["g"], r["span"]))),
+        ))
+    return {k: tuple(sorted(v, key=lambda row: (row.line or 0, row.column or "", row.name or ""))) for k, v in out.items()}
 
 
 def _with_kpis(link: Link, kpis: tuple[KpiRow, ...]) -> Link:
     return replace(link, kpis=kpis)
 
 
+def _int_text(text: str | None) -> int | None:
+    return None if text is None else int(text)
+
+
+def _float_text(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
 # --- project → policies -----------------------------------------------------------------------
-_PROJECT_LINKS = f"""
-SELECT ?project ?pname ?dept ?year ?annual ?rel ?source ?line ?end ?raw ?k WHERE {{
-  GRAPH ?g {{
+_PROJECT_LINKS = """
+SELECT ?g ?project ?c ?rel ?raw ?span WHERE {
+  GRAPH ?g {
     ?project a bk:BudgetProject ; rdfs:label ?pname ; bk:citation ?c .
     FILTER(CONTAINS(?pname, %s) || STR(?project) = %s)
-    ?c bk:relation ?rel ; bk:rawText ?raw .
-    OPTIONAL {{
-      ?c bk:citedPolicy ?k0 .
-      OPTIONAL {{ GRAPH <{POLICIES_GRAPH}> {{ ?k0 <http://www.w3.org/2002/07/owl#sameAs> ?k1 }} }}
-    }}
-    BIND(COALESCE(?k1, ?k0) AS ?k)
-    ?c prov:wasDerivedFrom ?span .
-    OPTIONAL {{ ?span bk:line ?line }}
-    OPTIONAL {{ ?span bk:endLine ?end }}
-    OPTIONAL {{ ?project bk:supervisingDepartment/skos:prefLabel ?dept }}
-    OPTIONAL {{ ?project bk:budgetYear ?year }}
-    OPTIONAL {{ ?project bk:annualFunds ?f . ?f bk:fundingSource bk:AllSources ; bk:amount ?annual }}
-  }}
-  GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?source }}
-}} ORDER BY ?pname ?source ?line"""
+    ?c bk:relation ?rel ; bk:rawText ?raw ; prov:wasDerivedFrom ?span .
+  }
+}"""
+_RESOLVED = f"""
+SELECT ?k ?p WHERE {{ VALUES ?k {{ %s }} GRAPH <{POLICIES_GRAPH}> {{ ?k <http://www.w3.org/2002/07/owl#sameAs> ?p }} }}"""
 
 
 def trace_project(store: GraphStore, text: str) -> list[Link]:
-    """The policies of every project whose name contains `text` (or whose IRI it is)."""
+    """The policies of every project whose name contains `text` (or whose IRI it is); each
+    link names the policy as resolved across the corpus (a title-only citation → its number)."""
     literal = _sparql_string(text.strip())
-    query = _PROJECT_LINKS % (literal, literal)
-    return [_link(r) for r in store.engine.query(sparql_prologue() + query)]
+    rows = [{n: r[n].value for n in ("g", "project", "c", "rel", "raw", "span")}
+            for r in store.engine.query(sparql_prologue() + _PROJECT_LINKS % (literal, literal))]
+    cited = facts_of(store, {(r["g"], r["c"]) for r in rows}, "?s bk:citedPolicy ?v")
+    resolved = _resolved(store, set(cited.values()))
+    for r in rows:
+        key = cited.get((r["g"], r["c"]), "")
+        r["k"] = resolved.get(key, key)
+    links = _links(store, rows)
+    return sorted(links, key=lambda l: (l.name or "", l.source, l.line or 0, l.raw))
+
+
+def _resolved(store: GraphStore, keys: set[str]) -> dict[str, str]:
+    if not keys:
+        return {}
+    values = " ".join(f"<{k}>" for k in sorted(keys))
+    return {r["k"].value: r["p"].value for r in store.engine.query(sparql_prologue() + _RESOLVED % values)}
 
 
 def _sparql_string(text: str) -> str:
@@ -275,11 +338,3 @@ def _sparql_string(text: str) -> str:
 
 def _v(term) -> str | None:
     return None if term is None else term.value
-
-
-def _int(term) -> int | None:
-    return None if term is None else int(term.value[:4] if term.value[:4].isdigit() and len(term.value) == 4 else term.value)
-
-
-def _float(term) -> float | None:
-    return None if term is None else float(term.value)
