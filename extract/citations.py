@@ -15,10 +15,10 @@ import csv
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
 
 from budgetkg.extract.docnumber import CLOSE, OPEN, DocNumberMatch, iter_doc_numbers
 from budgetkg.extract.model import Citation, PerformanceProject, Row

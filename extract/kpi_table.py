@@ -266,7 +266,7 @@ def read_kpis(
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)
     sides = (Side(), Side())
-    for side, seg in ((side, part) for side, seg in sided for part in unpack(seg)):
+    for side, seg in ((side, part) for side, whole in sided for part in unpack(whole)):
         if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
             sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
         _feed(sides[side], seg, seg.line)

@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from budgetkg.extract.model import KpiValue
 
@@ -80,10 +80,7 @@ UNIT_SYMBOLS = {
 # Measure words trusted when a value is read from Chinese numerals, and when a unit is
 # picked out of a longer tail (24小时安保无忧 → 小时).
 KNOWN_UNITS = frozenset(
-    "项 个 家 人 名 位 篇 次 场 场次 期 册 套 件 件套 条 部 所 站 节 批 起 份 本 台 辆 张 户 座 处"
-    " 块 株 棵 亩 公顷 平方米 立方米 米 公里 千米 千克 公斤 吨 度 千瓦时 小时 分钟 天 日 个工作日"
-    " 工作日 周 个月 月 年 元 人次 课时 学时 门 班 % ‰ 个百分点 百分点 分 岁 首 幅 集 卷 种 类"
-    " 支 队 只 间 栋 宗 笔 单 例 床 副 轮 组 学期".split()
+    ["项", "个", "家", "人", "名", "位", "篇", "次", "场", "场次", "期", "册", "套", "件", "件套", "条", "部", "所", "站", "节", "批", "起", "份", "本", "台", "辆", "张", "户", "座", "处", "块", "株", "棵", "亩", "公顷", "平方米", "立方米", "米", "公里", "千米", "千克", "公斤", "吨", "度", "千瓦时", "小时", "分钟", "天", "日", "个工作日", "工作日", "周", "个月", "月", "年", "元", "人次", "课时", "学时", "门", "班", "%", "‰", "个百分点", "百分点", "分", "岁", "首", "幅", "集", "卷", "种", "类", "支", "队", "只", "间", "栋", "宗", "笔", "单", "例", "床", "副", "轮", "组", "学期"]
 )
 # Words around a date: leads (with the comparator they imply), 前-words and closing verbs.
 DEADLINE_LEADS: dict[str, str | None] = {

@@ -23,25 +23,25 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import html
-from functools import lru_cache
 import os
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 
 from .model import Document, Row
 from .read import read_text
 
-__all__ = ["read_document", "parse_layout", "clean_cell", "undouble", "FAMILIES"]
+__all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
 
 FAMILIES = ("tsv", "html", "markdown", "pdftotext", "cell-per-line", "text")
 
 # --- cell cleaning -------------------------------------------------------------------------
 _BLOCK_TAG = re.compile(
-    r"<(?:br|/?p|/?div|/?li|/?tr|/?t[dh]|/?h[1-6]|/?ul|/?ol|/?table|/?caption)\b[^<>]*>", re.I
+    r"<(?:br|/?p|/?div|/?li|/?tr|/?t[dh]|/?h[1-6]|/?ul|/?ol|/?table|/?caption)\b[^<>]*>", re.IGNORECASE
 )
 _ANY_TAG = re.compile(
-    r"<(?:/?[A-Za-z][A-Za-z0-9]*\b[^<>]*|!--.*?--|![A-Za-z][^<>]*|\?[^<>]*)>", re.S
+    r"<(?:/?[A-Za-z][A-Za-z0-9]*\b[^<>]*|!--.*?--|![A-Za-z][^<>]*|\?[^<>]*)>", re.DOTALL
 )
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 # A well-formed number, as tables print it: 2020, 1,234.50, -3, 90%.
@@ -52,21 +52,21 @@ _WORDY = re.compile(r"[^\W_]")
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
-_HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.I)
+_HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.IGNORECASE)
 
 # --- html structure ------------------------------------------------------------------------
-_HIDDEN_OPEN = re.compile(r"<(script|style|head)\b|<!--", re.I)
+_HIDDEN_OPEN = re.compile(r"<(script|style|head)\b|<!--", re.IGNORECASE)
 _HIDDEN_CLOSE = {
-    kind: re.compile(closer, re.I)
+    kind: re.compile(closer, re.IGNORECASE)
     for kind, closer in (("script", r"</script\b[^>]*>"), ("style", r"</style\b[^>]*>"),
                          ("head", r"</head\b[^>]*>"), ("", r"-->"))
 }
-_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
-_TR_OPEN = re.compile(r"<tr\b[^>]*>", re.I)
-_TR_CLOSE = re.compile(r"</tr\s*>", re.I)
-_CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.I)
-_SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.I)
-_BLOCK_OPEN = re.compile(r"^[ \t]*<(h[1-6]|p|li|caption)\b[^>\n]*>", re.I | re.M)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+_TR_OPEN = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
+_TR_CLOSE = re.compile(r"</tr\s*>", re.IGNORECASE)
+_CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.IGNORECASE)
+_SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
+_BLOCK_OPEN = re.compile(r"^[ \t]*<(h[1-6]|p|li|caption)\b[^>\n]*>", re.IGNORECASE | re.MULTILINE)
 _BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
 _NON_NEWLINE = re.compile(r"[^\n]+")
 _MAX_COLUMNS = 200  # no disclosure table is wider; spans past this are not expanded
@@ -79,8 +79,7 @@ _GAP = re.compile(
     r"\S(?: {2,}|[\u3000\t]+)\S|[\u2e80-\u9fff\uff00-\uffef] +\S|\S +[\u2e80-\u9fff\uff00-\uffef]"
 )
 _LABELS = frozenset(
-    "项目名称 主管部门及代码 主管部门 实施单位 项目属性 项目期 项目资金 项目概况 立项依据 "
-    "总体目标 实施期目标 年度目标 绩效指标 一级指标 二级指标 三级指标 指标值".split()
+    ["项目名称", "主管部门及代码", "主管部门", "实施单位", "项目属性", "项目期", "项目资金", "项目概况", "立项依据", "总体目标", "实施期目标", "年度目标", "绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]
 )
 _SHORT_CELL = 20
 # pdftotext cells are split at each space, but not inside an amount printed with spaces
@@ -89,7 +88,7 @@ _PLAIN_CELL_GAP = re.compile(r"(?<!\d[,.，]) |(?<=\d[,.，]) (?!\d)")
 _PAGE_NUMBER = re.compile(
     r"(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d{1,4}\s*[-—–－]"
     r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)",
-    re.I,
+    re.IGNORECASE,
 )
 _BARE_INT = re.compile(r"\d{1,4}")
 _MIN_PAGE_LINES = 10  # page numbers of consecutive pages are at least this many lines apart
@@ -321,7 +320,7 @@ def _block_spans(text: str):
     for m in _BLOCK_OPEN.finditer(text):
         tag = m.group(1).lower()
         if tag not in closers:
-            found = list(re.finditer(rf"</{tag}\s*>", text, re.I))
+            found = list(re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE))
             closers[tag] = ([c.start() for c in found], [c.end() for c in found])
         starts, ends = closers[tag]
         i = bisect_left(starts, m.end())

@@ -8,8 +8,8 @@ fact in the graph can be traced back to its place in the disclosure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 
 @dataclass(frozen=True)

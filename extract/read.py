@@ -14,7 +14,7 @@ import codecs
 import os
 import re
 
-__all__ = ["UnreadableInput", "read_text", "decode_bytes"]
+__all__ = ["UnreadableInput", "decode_bytes", "read_text"]
 
 # Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (

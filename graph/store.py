@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from budgetkg.ontology.namespace import BK
 
 DEFAULT_STORE = "budgetkg-store"

@@ -9,7 +9,14 @@ from dataclasses import asdict
 from budgetkg.commands.output import write_json
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.graph.store import StoreError
-from budgetkg.graph.trace import RELATION_IRIS, Link, PolicyTrace, find_policies, trace_policy, trace_project
+from budgetkg.graph.trace import (
+    RELATION_IRIS,
+    Link,
+    PolicyTrace,
+    find_policies,
+    trace_policy,
+    trace_project,
+)
 
 NAME = "trace"
 HELP = "trace a policy (number, title or alias) to the projects, funds and KPIs resting on it"
