@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from budgetkg.commands import COMMANDS
+from budgetkg.graph.store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreError as exc:  # the store named by --store cannot be opened or written
+        print(f"budgetkg: {exc}", file=sys.stderr)
+        return 2
 
 
 def run() -> None:

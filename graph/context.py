@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Record
 from budgetkg.graph import iri
 from budgetkg.graph.terms import Emitter, Term, Terms, decimal_lexical, decimal_text
@@ -38,11 +39,6 @@ TABLE_SEGMENTS = {
 
 # The record says province/city, the issuer table provincial/municipal: one spelling in the graph.
 ADMIN_LEVELS = {"province": "provincial", "city": "municipal"}
-
-
-def squash(text: str) -> str:
-    """A label as printed without the white space converters insert into wrapped cells."""
-    return "".join(text.split())
 
 
 @dataclass

@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from budgetkg.commands.output import write_json
+from budgetkg.commands.output import add_json_argument, write_json
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.graph.analytics import (
     RELATIONS,
@@ -17,7 +17,6 @@ from budgetkg.graph.analytics import (
     most_cited,
     shared_policies,
 )
-from budgetkg.graph.store import StoreError
 
 NAME = "analyze"
 HELP = "most-cited policies, policy co-citation, departments sharing policies"
@@ -56,23 +55,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="citation relations to count (repeatable; default: all)",
     )
-    p.add_argument(
-        "--json",
-        metavar="OUT",
-        nargs="?",
-        const="-",
-        default=None,
-        help="write JSON to OUT (default stdout) instead of text",
-    )
+    add_json_argument(p)
     add_store_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        graph = citation_graph(open_store(args, read_only=True), args.relation)
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    graph = citation_graph(open_store(args, read_only=True), args.relation)
     top = args.top or None
     if args.analysis == "most-cited":
         rows: list = most_cited(graph, top, by=args.by)

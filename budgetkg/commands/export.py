@@ -20,7 +20,6 @@ from budgetkg.graph.export import (
     select_graphs,
 )
 from budgetkg.graph.export_tables import TABLES, write_table
-from budgetkg.graph.store import StoreError
 
 NAME = "export"
 HELP = "write the store as Turtle, N-Triples, N-Quads, TriG, JSON-LD, CSV tables or GraphML"
@@ -82,11 +81,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     fmt = args.format or _guess(args.out)
+    store = open_store(args, read_only=True)
     try:
-        store = open_store(args, read_only=True)
         graphs = select_graphs(store, args.document, policies=not args.no_policies)
-    except StoreError as exc:
-        return _fail(str(exc))
     except UnknownDocument as exc:
         return _fail(f"{exc}; the store holds: {', '.join(exc.names) or 'nothing'}")
     if not graphs:

@@ -10,7 +10,6 @@ from budgetkg.extract.pipeline import expand_inputs
 from budgetkg.graph.ingest import Rejected, ingest_many
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import refresh_policies
-from budgetkg.graph.store import StoreError
 
 NAME = "ingest"
 HELP = "extract disclosures and add or replace them in the store"
@@ -30,11 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.inputs)
-    try:
-        store = open_store(args, read_only=False)
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    store = open_store(args, read_only=False)
     rejected = stored = 0
     for n, outcome in enumerate(ingest_many(store, paths, dry_run=args.dry_run), 1):
         if isinstance(outcome, Rejected):
@@ -45,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             verb = "would store" if args.dry_run else "stored"
             print(f"[{n}/{len(paths)}] {outcome.path}: {verb} {outcome.triples} triples, "
-                  f"{outcome.projects} projects, {outcome.issues} issue(s)", file=sys.stderr)
+                  f"{outcome.projects} projects, {len(outcome.issues)} issue(s)", file=sys.stderr)
     if stored and not args.dry_run:
         policies = refresh_policies(store)
         if not args.quiet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -16,3 +17,11 @@ def write_json(data, out: str) -> None:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(text + "\n")
+
+
+def add_json_argument(p: argparse.ArgumentParser, what: str = "JSON") -> None:
+    """`--json [OUT]`: write `what` to OUT, or to stdout when OUT is left out, instead of text."""
+    p.add_argument(
+        "--json", metavar="OUT", nargs="?", const="-", default=None,
+        help=f"write {what} to OUT (stdout when OUT is left out) instead of text",
+    )

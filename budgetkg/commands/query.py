@@ -8,7 +8,6 @@ from pathlib import Path
 
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.graph.results import GRAPH_FORMATS, RESULT_FORMATS, render
-from budgetkg.graph.store import StoreError
 
 NAME = "query"
 HELP = "run a SPARQL query (text or a .rq file) against the store"
@@ -29,13 +28,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     text = _query_text(args.sparql)
+    store = open_store(args, read_only=True)
     try:
-        store = open_store(args, read_only=True)
         result = store.query(text)
         out = render(result, args.format, graph_fmt=args.graph_format)
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
     except (SyntaxError, ValueError) as exc:
         print(f"budgetkg: query: {exc}", file=sys.stderr)
         return 2

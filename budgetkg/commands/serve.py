@@ -34,18 +34,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from budgetkg.api.app import create_app, make_engine
-    from budgetkg.graph.store import StoreError
 
     try:
         settings = load_settings({s.name: getattr(args, s.name, None) for s in SETTINGS})
     except SettingsError as exc:
         print(f"budgetkg: serve: {exc}", file=sys.stderr)
         return 2
-    try:
-        engine = make_engine(settings).start()
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    engine = make_engine(settings).start()
     try:
         return _serve(create_app(settings, engine=engine), settings)
     finally:

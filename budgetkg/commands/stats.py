@@ -6,10 +6,9 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from budgetkg.commands.output import write_json
+from budgetkg.commands.output import add_json_argument, write_json
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.graph.stats import StoreStats, store_stats
-from budgetkg.graph.store import StoreError
 
 NAME = "stats"
 HELP = "count documents, triples, projects, policies, citations, KPIs and departments in the store"
@@ -23,23 +22,12 @@ DESCRIPTION = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--json",
-        metavar="OUT",
-        nargs="?",
-        const="-",
-        default=None,
-        help="write JSON to OUT (default stdout) instead of text",
-    )
+    add_json_argument(p)
     add_store_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        stats = store_stats(open_store(args, read_only=True))
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    stats = store_stats(open_store(args, read_only=True))
     if args.json is not None:
         write_json(asdict(stats), args.json)
     else:

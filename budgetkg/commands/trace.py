@@ -6,9 +6,8 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from budgetkg.commands.output import write_json
+from budgetkg.commands.output import add_json_argument, write_json
 from budgetkg.commands.storeopt import add_store_argument, open_store
-from budgetkg.graph.store import StoreError
 from budgetkg.graph.trace import (
     RELATION_IRIS,
     Link,
@@ -37,16 +36,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="citation relations to follow (repeatable; default: legal_basis)",
     )
     p.add_argument("--no-kpis", action="store_true", help="leave the projects' KPIs out")
-    p.add_argument("--json", metavar="OUT", nargs="?", const="-", default=None, help="write JSON to OUT (default stdout) instead of text")
+    add_json_argument(p)
     add_store_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        store = open_store(args, read_only=True)
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    store = open_store(args, read_only=True)
     if args.project:
         links = trace_project(store, args.text)
         _emit(args, [asdict(link) for link in links], lambda: _project_text(links))

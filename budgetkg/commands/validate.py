@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from budgetkg.commands.output import write_json
+from budgetkg.commands.output import add_json_argument, write_json
 from budgetkg.extract.audit import audit
 from budgetkg.extract.audit.render import report_to_dict, report_to_text
 from budgetkg.extract.pipeline import Failure, expand_inputs, extract_many
@@ -26,10 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "inputs", nargs="+", metavar="FILE_OR_DIR", help="disclosure files or folders of them"
     )
-    p.add_argument(
-        "--json", metavar="OUT", nargs="?", const="-", default=None,
-        help="write the reports as a JSON list to OUT (stdout when OUT is left out) instead of text",
-    )  # fmt: skip
+    add_json_argument(p, "the reports as a JSON list")
 
 
 def run(args: argparse.Namespace) -> int:

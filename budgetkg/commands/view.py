@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from budgetkg.commands.storeopt import add_store_argument, open_store
-from budgetkg.graph.store import StoreError
 from budgetkg.graph.view import DEFAULT_LIMIT, MAX_LIMIT, Assets, build_view, render_page
 
 NAME = "view"
@@ -53,11 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         print(f"budgetkg: view: --limit must be between 1 and {MAX_LIMIT}", file=sys.stderr)
         return 2
-    try:
-        store = open_store(args, read_only=True)
-    except StoreError as exc:
-        print(f"budgetkg: {exc}", file=sys.stderr)
-        return 2
+    store = open_store(args, read_only=True)
     view = build_view(store, args.query, args.node, args.limit)
     page = render_page(view, static_assets(), mode="static")
     try:

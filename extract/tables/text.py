@@ -27,7 +27,6 @@ _CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
 _SPACED_DIGITS = re.compile(r"\d\s+\d")
 _SEPARATORS = re.compile(r"[\s,，]")
 _STARTS_NUMBER = re.compile(r"\s*[-－]?[0-9０-９]")
-_ANGLE_TAG = re.compile(r"<[^>]+>")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _YEAR_PREFIX = re.compile(r"^20\d\d年度?")
 _COLUMN_NUMBER = re.compile(r"\d{1,2}")
@@ -105,7 +104,7 @@ def split_leading_amount(cell: str) -> tuple[float | None, str]:
 
 def clean_name(s: str) -> str:
     """A cell wrapped inside the page keeps a space between two CJK characters: drop it."""
-    s = _ANGLE_TAG.sub("", s).strip()
+    s = _TAG.sub("", s).strip()
     s = _CJK_GAP.sub("", s)
     return _SPACES.sub(" ", s)
 
