@@ -6,9 +6,9 @@ a name already stored replaces it, and the policies graph is recomputed afterwar
 lists the extractor's issues with their lines.
 
 An upload is untrusted. Its size is bounded by max_body_bytes (middleware.BodyLimit, 413); its
-file name is cut to its last path component and to letters, digits and a few marks, so it can
-never leave the worker's private temporary folder; its bytes go to the extractor only, never to
-a shell, and come back only inside JSON.
+file name is cut to its last path component and to letters, digits and a few marks, and only
+names the document; its bytes are extracted in the worker's memory, never written to disk nor
+passed to a shell, and come back only inside JSON.
 """
 
 from __future__ import annotations

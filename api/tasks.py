@@ -8,18 +8,14 @@ Each returns a Rendered whose `data` is plain JSON-ready data, or a Failed in th
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 from dataclasses import asdict, replace
-from pathlib import Path
 
 from budgetkg.api.jobs import DeleteJob, Failed, IngestJob, Rendered, TraceJob
-from budgetkg.extract.pipeline import extract_file
 from budgetkg.extract.read import UnreadableInput
-from budgetkg.graph.ingest import document_bytes
+from budgetkg.graph.ingest import ingest_bytes
 from budgetkg.graph.iri import graph_iri
 from budgetkg.graph.policy_graph import refresh_policies
-from budgetkg.graph.store import GraphStore, StoredDocument
+from budgetkg.graph.store import GraphStore
 from budgetkg.graph.trace import PolicyTrace, find_policies, trace_policy
 
 
@@ -42,34 +38,25 @@ def _cut(traces: list[PolicyTrace], budget: int) -> tuple[list[PolicyTrace], boo
 
 
 def ingest(store: GraphStore, job: IngestJob) -> Rendered | Failed:
-    """Extract the upload, replace its document (by source file name), refresh the policies graph.
-
-    The same steps as graph.ingest.ingest_file, spelled out because the answer lists the
-    record's issues with their lines, which Ingested only counts.
-    """
+    """Extract the upload (from memory: it never touches the disk), replace its document (by
+    source file name), refresh the policies graph."""
     if store.read_only:
         return Failed(403, "Forbidden", "the store is served read-only")
-    with tempfile.TemporaryDirectory(prefix="budgetkg-upload-") as tmp:
-        path = Path(tmp) / job.filename
-        path.write_bytes(job.data)
-        try:
-            record = extract_file(path)
-        except UnreadableInput as exc:
-            return Failed(422, "Unreadable document", exc.reason, {"source": job.filename})
-        except Exception as exc:  # noqa: BLE001 - a bad upload must not stop the worker
-            return Failed(500, "Internal Server Error",
-                          f"extraction failed ({type(exc).__name__}); please report it with the file",
-                          {"source": job.filename})
-    body, count = document_bytes(record)
-    graph = graph_iri(record.source)
-    replaced = any(d.graph == graph for d in store.documents())
-    store.put_document(StoredDocument(graph, record.source, hashlib.sha256(job.data).hexdigest(), count), body)
+    replaced = any(d.graph == graph_iri(job.filename) for d in store.documents())
+    try:
+        done = ingest_bytes(store, job.data, job.filename)
+    except UnreadableInput as exc:
+        return Failed(422, "Unreadable document", exc.reason, {"source": job.filename})
+    except Exception as exc:  # noqa: BLE001 - a bad upload must not stop the worker
+        return Failed(500, "Internal Server Error",
+                      f"extraction failed ({type(exc).__name__}); please report it with the file",
+                      {"source": job.filename})
     policies = refresh_policies(store)
     store.flush()
     return Rendered("application/json", b"", data={
-        "source": record.source, "graph": graph, "replaced": replaced, "triples": count,
-        "projects": len(record.performance_projects), "policies": policies,
-        "issues": [{"source": record.source, "line": i.line, "message": i.message} for i in record.issues],
+        "source": done.source, "graph": done.graph, "replaced": replaced, "triples": done.triples,
+        "projects": done.projects, "policies": policies,
+        "issues": [{"source": done.source, "line": i.line, "message": i.message} for i in done.issues],
     })
 
 

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from budgetkg.extract.model import Record
-from budgetkg.extract.pipeline import extract_file
-from budgetkg.extract.read import UnreadableInput
+from budgetkg.extract.layout import parse_layout
+from budgetkg.extract.model import Issue, Record
+from budgetkg.extract.pipeline import extract_document
+from budgetkg.extract.read import UnreadableInput, decode_bytes
 from budgetkg.graph.iri import graph_iri
 from budgetkg.graph.mapping import record_to_triples
 from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
@@ -23,10 +24,11 @@ from budgetkg.graph.store import GraphStore, StoredDocument
 @dataclass(frozen=True)
 class Ingested:
     path: str
+    source: str
     graph: str
     triples: int
     projects: int
-    issues: int
+    issues: tuple[Issue, ...]  # what the extraction could not read, with lines
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,19 @@ def document_bytes(record: Record) -> tuple[bytes, int]:
 
 def ingest_file(store: GraphStore, path: str | Path, *, dry_run: bool = False) -> Ingested:
     """Extract one file and replace its document in the store (not with `dry_run`)."""
-    data = Path(path).read_bytes()
-    record = extract_file(path)
+    return ingest_bytes(store, Path(path).read_bytes(), str(path), dry_run=dry_run)
+
+
+def ingest_bytes(store: GraphStore, data: bytes, path: str, *, dry_run: bool = False) -> Ingested:
+    """Extract a disclosure given as bytes (read once: decoded and hashed from the same bytes)
+    and replace the document named by the base name of `path`. Raises UnreadableInput."""
+    text, encoding = decode_bytes(data, path)
+    record = extract_document(parse_layout(text, Path(path).name, path=path, encoding=encoding))
     body, count = document_bytes(record)
     doc = StoredDocument(graph_iri(record.source), record.source, hashlib.sha256(data).hexdigest(), count)
     if not dry_run:
         store.put_document(doc, body)
-    return Ingested(str(path), doc.graph, count, len(record.performance_projects), len(record.issues))
+    return Ingested(path, record.source, doc.graph, count, len(record.performance_projects), record.issues)
 
 
 def ingest_many(
