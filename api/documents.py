@@ -22,7 +22,7 @@ from budgetkg.api.errors import ApiError
 from budgetkg.api.jobs import DeleteJob, IngestJob
 from budgetkg.api.runner import run_job, settings_of
 from budgetkg.api.sparql import authorise_update
-from budgetkg.extract.pipeline import SUFFIXES
+from budgetkg.extract.load import SUFFIXES
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 

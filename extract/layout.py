@@ -30,7 +30,6 @@ from collections import Counter
 from functools import lru_cache
 
 from .model import Document, Row
-from .read import read_text
 
 __all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
 
@@ -96,10 +95,10 @@ _MAX_FURNITURE_LEN = 60
 
 
 def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read, decode and lay out one disclosure file."""
-    text, encoding = read_text(path)
-    path = os.fspath(path)
-    return parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
+    """Read, decode and lay out one disclosure file (extract/load.py; kept for callers)."""
+    from budgetkg.extract.load import load_document  # load.py imports this module
+
+    return load_document(path)
 
 
 def parse_layout(

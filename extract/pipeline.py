@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from budgetkg.extract.budget_tables import extract_budget_tables
 from budgetkg.extract.citations import add_text_citations
 from budgetkg.extract.department_kpis import read_department_kpis
-from budgetkg.extract.layout import read_document
+from budgetkg.extract.load import SUFFIXES, load_document
 from budgetkg.extract.model import Document, Record
 from budgetkg.extract.perf_table import find_blocks, kpi_mode, read_projects
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.segment import segment
-
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def _table_spans(
 
 def extract_file(path: str | os.PathLike[str]) -> Record:
     """Read and extract one file; raises UnreadableInput when it cannot be read at all."""
-    return extract_document(read_document(path))
+    return extract_document(load_document(path))
 
 
 def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[str]:

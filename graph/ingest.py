@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from budgetkg.extract.layout import parse_layout
+from budgetkg.extract.load import document_from_bytes
 from budgetkg.extract.model import Issue, Record
 from budgetkg.extract.pipeline import extract_document
-from budgetkg.extract.read import UnreadableInput, decode_bytes
+from budgetkg.extract.read import UnreadableInput
 from budgetkg.graph.iri import graph_iri
 from budgetkg.graph.mapping import record_to_triples
 from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
@@ -51,8 +51,7 @@ def ingest_file(store: GraphStore, path: str | Path, *, dry_run: bool = False) -
 def ingest_bytes(store: GraphStore, data: bytes, path: str, *, dry_run: bool = False) -> Ingested:
     """Extract a disclosure given as bytes (read once: decoded and hashed from the same bytes)
     and replace the document named by the base name of `path`. Raises UnreadableInput."""
-    text, encoding = decode_bytes(data, path)
-    record = extract_document(parse_layout(text, Path(path).name, path=path, encoding=encoding))
+    record = extract_document(document_from_bytes(data, path))
     body, count = document_bytes(record)
     doc = StoredDocument(graph_iri(record.source), record.source, hashlib.sha256(data).hexdigest(), count)
     if not dry_run:

@@ -1,0 +1,30 @@
+"""Any disclosure file → one Document: the single entry point from bytes to the layout model.
+
+Text conversions (.txt/.md/.html) are decoded (extract/read.py) and laid out (extract/layout.py).
+Every reader of files — `extract`, `ingest`, the upload endpoint — comes through here, so a new
+input format is added in one place.
+"""
+
+from __future__ import annotations
+
+import os
+
+from budgetkg.extract.layout import parse_layout
+from budgetkg.extract.model import Document
+from budgetkg.extract.read import decode_bytes
+
+__all__ = ["SUFFIXES", "document_from_bytes", "load_document"]
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+def load_document(path: str | os.PathLike[str]) -> Document:
+    """Read one disclosure file; raises UnreadableInput when it cannot be read at all."""
+    with open(path, "rb") as handle:
+        return document_from_bytes(handle.read(), os.fspath(path))
+
+
+def document_from_bytes(data: bytes, path: str) -> Document:
+    """The Document of a file's bytes; `path` names it in messages and provenance."""
+    text, encoding = decode_bytes(data, path)
+    return parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
