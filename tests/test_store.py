@@ -35,6 +35,34 @@ def test_reingesting_a_document_replaces_its_graph_instead_of_adding_to_it(tmp_p
     assert [d.triples for d in store.documents()] == [4]
 
 
+def test_a_batch_write_stores_each_document_in_its_own_graph_as_single_writes_do(tmp_path):
+    single, batch = GraphStore(tmp_path / "one"), GraphStore(tmp_path / "batch")
+    items = [_doc(name, n) for name, n in (("a", 3), ("b", 5), ("c", 0))]
+    for doc, nt in items:
+        single.put_document(doc, nt)
+    batch.put_documents(items)
+    assert set(batch.engine) == set(single.engine)
+    assert [d.triples for d in batch.documents()] == [3, 5, 0]
+    batch.put_documents(items[:2])  # replacing, not adding
+    assert len(batch) == len(single)
+
+
+def test_blank_nodes_of_two_documents_in_one_batch_stay_apart(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    nt = b'_:b0 <http://example.org/p> "x" .\n'
+    docs = [(StoredDocument(EX + f"graph/{n}", f"{n}.txt", "0" * 64, 1), nt) for n in "ab"]
+    store.put_documents(docs)
+    assert len({q.subject for q in store.engine.quads_for_pattern(None, None, None, None)
+                if not q.graph_name.value.endswith("catalog")}) == 2
+
+
+def test_a_batch_naming_one_graph_twice_is_refused_before_anything_is_written(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    with pytest.raises(ValueError, match="twice"):
+        store.put_documents([_doc("a", 1), _doc("a", 2)])
+    assert len(store) == 0
+
+
 def test_a_write_that_did_not_finish_is_rolled_back_when_the_store_is_opened(tmp_path):
     store = GraphStore(tmp_path / "s")
     doc, nt = _doc("kept", 3)
