@@ -1,8 +1,9 @@
 """Any disclosure file → one Document: the single entry point from bytes to the layout model.
 
-Text conversions (.txt/.md/.html) are decoded (extract/read.py) and laid out (extract/layout.py).
-Every reader of files — `extract`, `ingest`, the upload endpoint — comes through here, so a new
-input format is added in one place.
+Text conversions (.txt/.md/.html) are decoded (extract/read.py) and laid out (extract/layout.py);
+PDFs, known by their %PDF- header rather than their name, are read from their text layer and
+table rulings (extract/pdf.py). Every reader of files — `extract`, `ingest`, the upload endpoint
+— comes through here, so a new input format is added in one place.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import os
 
 from budgetkg.extract.layout import parse_layout
 from budgetkg.extract.model import Document
-from budgetkg.extract.read import decode_bytes
+from budgetkg.extract.pdf import MAGIC, MAGIC_WINDOW, is_pdf, read_pdf
+from budgetkg.extract.read import UnreadableInput, decode_bytes
 
 __all__ = ["SUFFIXES", "document_from_bytes", "load_document"]
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 
 def load_document(path: str | os.PathLike[str]) -> Document:
@@ -26,5 +28,13 @@ def load_document(path: str | os.PathLike[str]) -> Document:
 
 def document_from_bytes(data: bytes, path: str) -> Document:
     """The Document of a file's bytes; `path` names it in messages and provenance."""
+    if is_pdf(data) or _named_pdf(path) and MAGIC in data[:MAGIC_WINDOW]:
+        return read_pdf(data, path)
+    if _named_pdf(path):
+        raise UnreadableInput(path, "named .pdf but not a PDF (no %PDF- header)")
     text, encoding = decode_bytes(data, path)
     return parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
+
+
+def _named_pdf(path: str) -> bool:
+    return path.lower().endswith(".pdf")

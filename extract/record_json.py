@@ -2,6 +2,10 @@
 
 The scorer and users read the named fields; everything else (line spans, parsed KPI values, free
 texts, issues) is added next to them, never in place of them.
+
+A PDF's lines are numbered page × 1000 + line on the page (extract/pdf.py); its record adds
+`page_lines`, every line number the record uses mapped to {"page", "line"}, beside the fields
+rather than inside them so that the objects keep the shape graph/records.py reads back.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from budgetkg.extract.model import Citation, Funds, Kpi, PerformanceProject, Record
+from budgetkg.extract.pdf import FAMILY as PDF_FAMILY
+from budgetkg.extract.pdf import page_line
 
 SOURCE_KEYS = ("central", "provincial", "city_county", "self_raised", "other")
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """One document's record in the extraction format."""
-    return {
+    out = {
         "source": record.source,
         "department": asdict(record.department),
         "totals": dict(record.totals),
@@ -32,6 +38,30 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "budget_tables": [asdict(t) for t in record.budget_tables],
         "stated_figures": [asdict(f) for f in record.stated_figures],
     }
+    if record.family == PDF_FAMILY:
+        out["page_lines"] = page_lines(out)
+    return out
+
+
+def page_lines(record: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Every line number a PDF's record uses → its page and its line on that page."""
+    lines = sorted(set(_line_numbers(record)))
+    return {str(n): dict(zip(("page", "line"), page_line(n))) for n in lines}
+
+
+def _line_numbers(value: Any):
+    """The ints under `line`/`end_line` keys and in `text_lines` spans, at any depth."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _line_numbers(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("line", "end_line") and isinstance(item, int):
+                yield item
+            elif key == "text_lines":
+                yield from (n for span in item.values() for n in span)
+            else:
+                yield from _line_numbers(item)
 
 
 def project_to_dict(p: PerformanceProject) -> dict[str, Any]:
