@@ -211,6 +211,8 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
         return Segment(l2=[tok.text], col=tok.col, line=tok.line)
     cur.l2.append(tok.text)
     cur.col = tok.col if cur.col is None else cur.col
+    if label_is_name:  # ⇥⇥⇥服务对象满意度⇥≥90%: a later row of its group, the label as its name
+        cur.name, cur.name_line = tok.text, tok.line
     return cur
 
 
@@ -276,6 +278,7 @@ def read_kpis(
         for k in period + annual
         if k.parsed is not None and k.parsed.flagged
     ]
+    issues += [Issue(k.line, f"indicator without a value ({k.level3})") for k in period + annual if not k.value]
     return period, annual, tuple(issues)
 
 

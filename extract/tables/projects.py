@@ -79,8 +79,19 @@ def subtotals(items: Sequence[Item], is_unit: Callable[[str], bool]) -> list[boo
 
     Read from the bottom: a row is a subtotal when the projects below it add up to its amount
     and that run ends at the table's end or at another subtotal, and either its name is a unit
-    (the department, a 实施单位, "…中心") or the run is long enough not to be chance.
+    (the department, a 实施单位, "…中心") or the run is long enough not to be chance. Where the
+    rows named as units alone already account for the first row, that reading is kept: a
+    project that happens to equal the projects below it (15 = 5 + 6 + 4) is no unit.
     """
+    named = _subtotals(items, is_unit, None)
+    if named and named[0] and _run_adds_up(items, named, 0)[0]:
+        return named
+    return _subtotals(items, is_unit, 3)
+
+
+def _subtotals(
+    items: Sequence[Item], is_unit: Callable[[str], bool], min_run: int | None
+) -> list[bool]:
     sub = [False] * len(items)
     for i in range(len(items) - 1, -1, -1):
         item = items[i]
@@ -88,7 +99,7 @@ def subtotals(items: Sequence[Item], is_unit: Callable[[str], bool]) -> list[boo
             sub[i] = True
             continue
         ok, count = _run_adds_up(items, sub, i)
-        sub[i] = ok and (is_unit(item.name) or count >= 3)
+        sub[i] = ok and (is_unit(item.name) or (min_run is not None and count >= min_run))
     return sub
 
 
