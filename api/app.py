@@ -5,15 +5,24 @@
 Routers are listed in ROUTERS; the REST endpoints (projects, policies, trace, ...) are added as
 routers of their own, each running its SELECTs through `runner.select_rows`, so they share the
 time limit, row limit and error shape with /sparql. Settings are in `app.state.settings`, the
-engine in `app.state.engine`.
+engine in `app.state.engine`, the read-only server's kept answers in `app.state.answer_cache`.
 """
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from budgetkg.api import documents, page, rest_catalog, rest_policies, rest_projects, sparql
+from budgetkg.api import (
+    documents,
+    graph_store,
+    page,
+    rest_catalog,
+    rest_policies,
+    rest_projects,
+    sparql,
+)
 from budgetkg.api import view as graph_view
+from budgetkg.api.cache import AnswerCache
 from budgetkg.api.engine import QueryEngine
 from budgetkg.api.errors import install_error_handlers
 from budgetkg.api.middleware import BodyLimit, SecurityHeaders
@@ -25,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 ROUTERS = (sparql.router, rest_projects.router, rest_policies.router, rest_catalog.router,
            documents.router, page.router)
 ROUTERS += (graph_view.router,)  # the graph view: /view, /view/neighbourhood, /view/expand
+ROUTERS += (graph_store.router,)  # the SPARQL 1.1 Graph Store HTTP Protocol: /rdf-graph-store
 
 
 def create_app(settings: Settings | None = None, *, engine: QueryEngine | None = None) -> FastAPI:
@@ -37,6 +47,7 @@ def create_app(settings: Settings | None = None, *, engine: QueryEngine | None =
         lifespan=_lifespan(settings, engine),
     )
     app.state.settings = settings
+    app.state.answer_cache = AnswerCache(settings.cache_bytes)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -68,7 +79,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """Outermost last: the body limit runs before CORS and the handlers."""
     if settings.cors_list:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_list, allow_methods=["GET", "POST"],
+            CORSMiddleware, allow_origins=settings.cors_list, allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=["X-Truncated"], max_age=600,
         )

@@ -77,6 +77,33 @@ class DeleteJob:
 
 
 @dataclass(frozen=True)
+class GraphGetJob:
+    """Graph Store Protocol GET: one named graph (`graph`), or the default graph (None: the
+    union of the named graphs, as /sparql sees it), whole, in the RDF format named `fmt`."""
+
+    graph: str | None
+    fmt: str
+
+
+@dataclass(frozen=True)
+class GraphWriteJob:
+    """Graph Store Protocol PUT (`replace`) or POST (merge): `data` in the RDF format `fmt`
+    into the named graph `graph` (already checked to be writable by the protocol)."""
+
+    graph: str
+    data: bytes
+    fmt: str
+    replace: bool
+
+
+@dataclass(frozen=True)
+class GraphDeleteJob:
+    """Graph Store Protocol DELETE of the named graph `graph`."""
+
+    graph: str
+
+
+@dataclass(frozen=True)
 class Rendered:
     """A successful answer: the body in its media type, and whether rows were cut."""
 

@@ -18,7 +18,7 @@ from budgetkg.api.rest import Limit, Offset, Page, Year, literal
 from budgetkg.api.runner import run_job, settings_of
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.trace import RELATION_IRIS, PolicyTrace
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 router = APIRouter(prefix="/api", tags=["REST"])
@@ -136,11 +136,18 @@ async def trace(
     policy: str,
     relation: Relations = None,
     kpis: Annotated[bool, Query(description="include the projects' KPIs")] = True,
-) -> TraceAnswer:
+) -> Response:
     """`policy` is a policy's id (its number, e.g. 国发〔2021〕9号), a number in any bracket
     style, a title or an alias, percent-encoded as one path segment."""
     job = TraceJob(policy, tuple(relation or ("legal_basis",)), kpis, settings_of(request).max_rows)
+    body = await request.app.state.answer_cache.get(job, lambda: _trace_body(request, job))
+    return Response(body, media_type="application/json")
+
+
+async def _trace_body(request: Request, job: TraceJob) -> bytes:
+    """The answer as JSON bytes (what the cache keeps), checked against TraceAnswer."""
     answer = await run_job(request, job)
     if not answer.data:
-        raise ApiError(404, "Not Found", f"no policy matches {policy!r}; /api/policies lists them")
-    return TraceAnswer(query=policy, truncated=answer.truncated, traces=answer.data)
+        raise ApiError(404, "Not Found", f"no policy matches {job.text!r}; /api/policies lists them")
+    traces = TraceAnswer(query=job.text, truncated=answer.truncated, traces=answer.data)
+    return traces.model_dump_json().encode("utf-8")

@@ -271,7 +271,10 @@ _RELATIONS = {str(BK.hasLegalBasis): "legal_basis", str(BK.hasImplementingRule):
 async def get_project(request: Request, id: str) -> ProjectDetail:
     """`id` is the project's IRI below https://budgetkg.org/id/project/ (department/year/name),
     percent-encoded as a URL path: each listing item's `url`."""
-    values = " ".join(rest.node(c) for c in rest.project_candidates(id))
+    try:
+        values = " ".join(rest.node(c) for c in rest.project_candidates(id))
+    except ValueError:  # a character no IRI may hold (a control code): no project can have it
+        raise ApiError(404, "Not Found", f"no project has the id {id!r}; /api/projects lists them") from None
     answers = await asyncio.gather(*(rest.rows_of(request, q % values) for q in (_STATEMENTS, _FUNDS, _CITATIONS, _KPIS)))
     (statements, cut1), (funds, cut2), (citations, cut3), (kpis, cut4) = answers
     if not statements:

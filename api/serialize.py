@@ -24,7 +24,7 @@ from budgetkg.api.conneg import GRAPH_TYPES, SELECT_TYPES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_RDF_FORMATS = {
+RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -50,7 +50,7 @@ def boolean(result: ox.QueryBoolean, fmt: str) -> tuple[str, bytes]:
 
 
 def triples(items: list, fmt: str) -> tuple[str, bytes]:
-    return GRAPH_TYPES[fmt][0], ox.serialize(items, format=_RDF_FORMATS[fmt]) or b""
+    return GRAPH_TYPES[fmt][0], ox.serialize(items, format=RDF_FORMATS[fmt]) or b""
 
 
 def _cells(variables: list[str], row) -> Iterator[tuple[str, object]]:

@@ -37,6 +37,9 @@ class Settings:
         "is cut and marked truncated")
     max_body_bytes: int = _setting(1_048_576, "largest request body accepted; larger is answered 413")
     workers: int = _setting(2, "query worker processes: how many queries run at the same time")
+    cache_mb: int = _setting(
+        64, "memory (MB) for trace answers a read-only server keeps for repeat requests; 0 turns "
+        "it off (a writable server keeps none)")
     cors_origins: str = _setting(
         "", "comma-separated origins that browsers may call the API from ('*' for any); "
         "empty turns CORS off")
@@ -52,6 +55,11 @@ class Settings:
     def writable(self) -> bool:
         """The store is opened for writing only when an admin token can authorise writes."""
         return bool(self.admin_token)
+
+    @property
+    def cache_bytes(self) -> int:
+        """The answer cache's size: none when writable, since writes would make answers stale."""
+        return 0 if self.writable else self.cache_mb * 1024 * 1024
 
     @property
     def cors_list(self) -> list[str]:
@@ -128,5 +136,7 @@ def _check(settings: Settings) -> None:
     for name in ("time_limit_ms", "max_rows", "max_body_bytes", "workers"):
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name} must be at least 1, got {getattr(settings, name)}")
+    if settings.cache_mb < 0:
+        raise SettingsError(f"cache_mb must be 0 or more, got {settings.cache_mb}")
     if not 0 <= settings.port < 65536:
         raise SettingsError(f"port {settings.port} is not a TCP port")

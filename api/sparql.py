@@ -40,11 +40,17 @@ _RESPONSES = {
     415: {"description": "POST with another content type"},
     503: {"description": "query over the time limit, or every worker busy"},
 }
-_DOC = {"openapi_extra": {"parameters": _PARAMETERS}, "responses": _RESPONSES,
-        "summary": "SPARQL 1.1 Protocol: query (GET/POST) and update (POST)"}
+_TEXT = {"schema": {"type": "string"}}
+_POST_BODY = {"required": True, "content": {
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+        "query": {"type": "string"}, "update": {"type": "string"}}}},
+    "application/sparql-query": _TEXT, "application/sparql-update": _TEXT}}
+_SUMMARY = "SPARQL 1.1 Protocol: query (GET/POST) and update (POST)"
+_DOC = {"responses": _RESPONSES, "summary": _SUMMARY}
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], name="sparql", **_DOC)
+@router.get("/sparql", name="sparql", operation_id="sparql_get",
+            openapi_extra={"parameters": _PARAMETERS}, **_DOC)
 async def sparql(request: Request) -> Response:
     """Answer one SPARQL Protocol request."""
     operation = await _operation(request)
@@ -58,8 +64,11 @@ async def sparql(request: Request) -> Response:
                    operation.dataset, base_iri=base)
     answer = await run_job(request, job)
     headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
-    return Response(answer.body, media_type=_with_charset(answer.media_type), headers=headers)
+    return Response(answer.body, media_type=with_charset(answer.media_type), headers=headers)
 
+
+router.add_api_route("/sparql", sparql, methods=["POST"], operation_id="sparql_post",
+                     openapi_extra={"parameters": _PARAMETERS, "requestBody": _POST_BODY}, **_DOC)
 
 # The recommendation's own tests address the endpoint as /sparql/: answer there too rather
 # than redirect, since a redirect would turn their 4xx checks into 3xx.
@@ -87,6 +96,6 @@ def authorise_update(request: Request, settings: Settings, action: str = "SPARQL
                        headers={"WWW-Authenticate": 'Bearer realm="budgetkg"'})
 
 
-def _with_charset(media: str) -> str:
+def with_charset(media: str) -> str:
     textual = media.startswith("text/") or media.endswith(("+json", "+xml", "/json", "/xml", "/n-triples"))
     return media + "; charset=utf-8" if textual else media

@@ -15,12 +15,15 @@ import re
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
-from budgetkg.api import safety, serialize, tasks
+from budgetkg.api import graph_tasks, safety, serialize, tasks
 from budgetkg.api.jobs import (
     CannotStart,
     Dataset,
     DeleteJob,
     Failed,
+    GraphDeleteJob,
+    GraphGetJob,
+    GraphWriteJob,
     IngestJob,
     QueryJob,
     Ready,
@@ -32,6 +35,8 @@ from budgetkg.api.jobs import (
 from budgetkg.graph.store import GraphStore, StoreError
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+_GRAPH_TASKS = {GraphGetJob: graph_tasks.get, GraphWriteJob: graph_tasks.write,
+                GraphDeleteJob: graph_tasks.delete}
 
 
 def serve(conn: Connection, store_path: str, writable: bool) -> None:
@@ -65,6 +70,9 @@ def execute(store: GraphStore, job) -> Rendered | Failed:
             return tasks.ingest(store, job)
         if isinstance(job, DeleteJob):
             return tasks.delete(store, job)
+        graph_task = _GRAPH_TASKS.get(type(job))
+        if graph_task is not None:
+            return graph_task(store, job)
         return Failed(500, "Internal Server Error", f"unknown job {type(job).__name__}")
     except safety.Refused as exc:
         return Failed(403, "Forbidden", str(exc))
