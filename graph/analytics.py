@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import RELATION_NAMES
-from budgetkg.graph.store import GraphStore
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import sparql_prologue
 from networkx.algorithms import bipartite
 
@@ -72,7 +72,7 @@ class Pair:
 
 
 # --- building the graph ---------------------------------------------------------------------------
-def citation_graph(store: GraphStore, relations: Iterable[str] | None = None) -> nx.Graph:
+def citation_graph(store: Store, relations: Iterable[str] | None = None) -> nx.Graph:
     """Policies, projects and departments as one undirected graph; each node has `kind`
     (policy | project | department) and `label`; each edge a `relation` (the citation
     relations, comma-separated, or supervised_by)."""
@@ -86,11 +86,11 @@ def citation_graph(store: GraphStore, relations: Iterable[str] | None = None) ->
     return g
 
 
-def _rows(store: GraphStore, query: str):
-    return store.query(sparql_prologue() + "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + query)
+def _rows(store: Store, query: str):
+    return store.select(sparql_prologue() + "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + query)
 
 
-def _citations(store: GraphStore, wanted: set[str]) -> dict[tuple[str, str], set[str]]:
+def _citations(store: Store, wanted: set[str]) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in _rows(store, _CITES):
         rel = RELATION_NAMES.get(r["rel"].value, r["rel"].value)
@@ -99,7 +99,7 @@ def _citations(store: GraphStore, wanted: set[str]) -> dict[tuple[str, str], set
     return out
 
 
-def _add_projects(store: GraphStore, g: nx.Graph) -> None:
+def _add_projects(store: Store, g: nx.Graph) -> None:
     funds = {r["project"].value: float(r["annual"].value) for r in _rows(store, _FUNDS)}
     labels = {r["node"].value: r["label"].value for r in _rows(store, _LABELS)}
     for r in _rows(store, _PROJECTS):
@@ -117,7 +117,7 @@ def _add_projects(store: GraphStore, g: nx.Graph) -> None:
             g.add_edge(project, dept, relation="supervised_by")
 
 
-def _label_policies(store: GraphStore, g: nx.Graph) -> None:
+def _label_policies(store: Store, g: nx.Graph) -> None:
     for r in _rows(store, _POLICIES):
         node = r["node"].value
         if node in g:

@@ -3,8 +3,8 @@
 Quad formats (N-Quads, TriG, JSON-LD) keep each document in its own named graph, so an export
 can be loaded into another store and traced back to its file. Triple formats (Turtle,
 N-Triples, RDF/XML) have no graphs: they get the union, each triple once. Output is streamed
-from the store to the file through pyoxigraph's serializer; only the union's de-duplication
-(a SPARQL DISTINCT, in Oxigraph's memory) holds the triples at once.
+from the store (embedded, or a SPARQL server) to the file through pyoxigraph's serializer; only
+the union's de-duplication (a SPARQL DISTINCT, in the engine's memory) holds the triples at once.
 
 The catalog graph is the store's own bookkeeping (which writes completed) and is never exported.
 The CSV tables for analysts are in `graph/export_tables.py`.
@@ -22,7 +22,8 @@ import networkx as nx
 import pyoxigraph as ox
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.results import GRAPH_FORMATS
-from budgetkg.graph.store import GraphStore, StoredDocument
+from budgetkg.graph.store import StoredDocument
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import PREFIXES
 
 QUAD_FORMATS = ("nquads", "trig", "jsonld")
@@ -57,7 +58,7 @@ class Exported:
 
 
 def select_graphs(
-    store: GraphStore, documents: Iterable[str] = (), *, policies: bool = True
+    store: Store, documents: Iterable[str] = (), *, policies: bool = True
 ) -> list[str]:
     """Named-graph IRIs to export: the documents named (by file name or graph IRI; all when
     none are named), then the corpus policies graph unless `policies` is False."""
@@ -75,7 +76,7 @@ def _named(doc: StoredDocument, names: list[str]) -> bool:
     return any(n in (doc.source, doc.graph, os.path.basename(doc.source)) for n in names)
 
 
-def export_rdf(store: GraphStore, graphs: list[str], fmt: str, out: str | os.PathLike) -> Exported:
+def export_rdf(store: Store, graphs: list[str], fmt: str, out: str | os.PathLike) -> Exported:
     """Write the given named graphs to the file `out` in `fmt` (a name in RDF_FORMATS)."""
     counter = _Counter()
     source = _quads(store, graphs) if fmt in QUAD_FORMATS else _union(store, graphs)
@@ -86,23 +87,18 @@ def export_rdf(store: GraphStore, graphs: list[str], fmt: str, out: str | os.Pat
     return Exported(str(out), fmt, len(graphs), counter.n, os.path.getsize(out))
 
 
-def _quads(store: GraphStore, graphs: list[str]) -> Iterator[ox.Quad]:
-    engine = store.engine
-    return chain.from_iterable(
-        engine.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs
-    )
+def _quads(store: Store, graphs: list[str]) -> Iterator[ox.Quad]:
+    return chain.from_iterable(store.graph_quads(g) for g in graphs)
 
 
-def _union(store: GraphStore, graphs: list[str]) -> Iterator[ox.Triple]:
+def _union(store: Store, graphs: list[str]) -> Iterator[ox.Triple]:
     """The triples of `graphs`, each once (a triple about a shared project is in several)."""
     if not graphs:
         return iter(())
     values = " ".join(f"<{g}>" for g in graphs)
-    return iter(
-        store.engine.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
-            f"GRAPH ?g {{ ?s ?p ?o }} }} }}"
-        )
+    return store.construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} }} }}"
     )
 
 

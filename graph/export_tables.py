@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import RELATION_NAMES
-from budgetkg.graph.store import CATALOG, GraphStore
+from budgetkg.graph.store import CATALOG
+from budgetkg.graph.store_api import Store
 from budgetkg.graph.trace import COLUMNS
 from budgetkg.ontology import sparql_prologue
 from budgetkg.ontology.namespace import BK
@@ -125,10 +126,10 @@ SELECT ?source ?project ?col ?l1 ?l2 ?name ?value ?cmp ?number ?upper ?unit ?sca
 class Table:
     name: str
     columns: tuple[str, ...]
-    rows: Callable[[GraphStore, list[str]], Iterator[tuple]]
+    rows: Callable[[Store, list[str]], Iterator[tuple]]
 
 
-def project_rows(store: GraphStore, graphs: list[str]) -> Iterator[tuple]:
+def project_rows(store: Store, graphs: list[str]) -> Iterator[tuple]:
     funds = {
         (r["g"].value, r["project"].value, r["prop"].value): r["amount"].value
         for r in _select(store, _FUNDS % _values(graphs))
@@ -150,7 +151,7 @@ def project_rows(store: GraphStore, graphs: list[str]) -> Iterator[tuple]:
         )
 
 
-def citation_rows(store: GraphStore, graphs: list[str]) -> Iterator[tuple]:
+def citation_rows(store: Store, graphs: list[str]) -> Iterator[tuple]:
     for r in _select(store, _CITATIONS % (_values(graphs), POLICIES_GRAPH, CATALOG)):
         yield (
             r["project"].value,
@@ -165,7 +166,7 @@ def citation_rows(store: GraphStore, graphs: list[str]) -> Iterator[tuple]:
         )
 
 
-def kpi_rows(store: GraphStore, graphs: list[str]) -> Iterator[tuple]:
+def kpi_rows(store: Store, graphs: list[str]) -> Iterator[tuple]:
     for r in _select(store, _KPIS % (_values(graphs), CATALOG)):
         yield (
             r["project"].value,
@@ -192,7 +193,7 @@ TABLES = {
 }
 
 
-def write_table(store: GraphStore, table: Table, graphs: list[str], out: str | os.PathLike) -> int:
+def write_table(store: Store, table: Table, graphs: list[str], out: str | os.PathLike) -> int:
     """Write one table as UTF-8 CSV with BOM to `out`; the number of data rows."""
     n = 0
     with open(out, "w", encoding="utf-8-sig", newline="") as fh:
@@ -204,8 +205,8 @@ def write_table(store: GraphStore, table: Table, graphs: list[str], out: str | o
     return n
 
 
-def _select(store: GraphStore, query: str):
-    return store.engine.query(sparql_prologue() + query)
+def _select(store: Store, query: str):
+    return store.select(sparql_prologue() + query)
 
 
 def _values(graphs: list[str]) -> str:

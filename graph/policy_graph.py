@@ -14,7 +14,8 @@ import hashlib
 from budgetkg.extract.policies import Mention, resolve
 from budgetkg.graph.map_policies import POLICIES_GRAPH, policies_to_triples
 from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
-from budgetkg.graph.store import CATALOG, GraphStore, StoredDocument
+from budgetkg.graph.store import CATALOG, StoredDocument
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import sparql_prologue
 from budgetkg.ontology.namespace import BK
 
@@ -42,13 +43,13 @@ SELECT ?source ?pname ?pline ?rel ?raw ?title ?number ?trunc ?line ?end ?annual 
 """
 
 
-def stored_mentions(store: GraphStore) -> list[Mention]:
+def stored_mentions(store: Store) -> list[Mention]:
     """Every citation in the stored documents, as extract.policies reads them."""
-    rows = store.engine.query(sparql_prologue() + _MENTIONS % CATALOG)
+    rows = store.select(sparql_prologue() + _MENTIONS % CATALOG)
     return sorted((_mention(r) for r in rows), key=lambda m: (m.source, m.line, m.raw))
 
 
-def refresh_policies(store: GraphStore) -> int:
+def refresh_policies(store: Store) -> int:
     """Replace the policies graph from the stored citations; the number of policies."""
     policies = resolve(stored_mentions(store))
     body = lines_to_bytes(policies_to_triples(policies, NTRIPLES))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from budgetkg.graph.map_policies import POLICIES_GRAPH
-from budgetkg.graph.store import CATALOG, GraphStore
+from budgetkg.graph.store import CATALOG
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import sparql_prologue
 
 _TOTALS = """
@@ -55,7 +56,7 @@ class StoreStats:
     per_document: tuple[DocumentStats, ...] = field(default=())
 
 
-def store_stats(store: GraphStore) -> StoreStats:
+def store_stats(store: Store) -> StoreStats:
     """Counts for the whole store and for each stored disclosure."""
     totals = next(iter(_rows(store, _TOTALS)))
     policies = int(next(iter(_rows(store, _POLICIES)))["n"].value)
@@ -72,7 +73,7 @@ def store_stats(store: GraphStore) -> StoreStats:
     )
 
 
-def _per_document(store: GraphStore) -> tuple[DocumentStats, ...]:
+def _per_document(store: Store) -> tuple[DocumentStats, ...]:
     counts = {
         kind: _counts(store, kind) for kind in ("bk:BudgetProject", "bk:Citation", "bk:KpiTarget")
     }
@@ -97,12 +98,12 @@ def _per_document(store: GraphStore) -> tuple[DocumentStats, ...]:
     return tuple(sorted(out, key=lambda s: s.source))
 
 
-def _counts(store: GraphStore, kind: str) -> dict[str, int]:
+def _counts(store: Store, kind: str) -> dict[str, int]:
     return {r["g"].value: int(r["n"].value) for r in _rows(store, _PER_GRAPH % kind)}
 
 
-def _rows(store: GraphStore, query: str):
-    return store.query(sparql_prologue() + query)
+def _rows(store: Store, query: str):
+    return store.select(sparql_prologue() + query)
 
 
 def _int(term) -> int:

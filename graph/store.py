@@ -16,6 +16,9 @@ A process killed between 1 and 4 leaves a marked graph; `recover()`, run each ti
 opened for writing, removes marked graphs. So every document is either wholly in the store or
 wholly absent, and re-ingesting never duplicates. Graphs written by other means (SPARQL Update
 through the API) carry no mark and are left alone.
+
+The remote store (graph/remote_store.py) keeps the same catalog with the same SPARQL text, built
+here by `catalog_update`, `mark` and `entry`; both stores answer the protocol in graph/store_api.py.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class StoredDocument:
 
 
 def store_location(option: str | None) -> str:
-    """--store, else $BUDGETKG_STORE, else ./budgetkg-store."""
+    """--store, else $BUDGETKG_STORE, else ./budgetkg-store (a directory or an http(s) URL)."""
     return option or os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
@@ -77,10 +80,8 @@ class GraphStore:
         still wholly in or absent after a crash, since all are marked before any is touched.
         """
         self._check_writable()
-        graphs = [ox.NamedNode(doc.graph) for doc, _ in items]
-        if len(set(graphs)) != len(graphs):
-            raise ValueError("put_documents: the same graph twice in one batch")
-        self._catalog_many(graphs, [f"{g} <{_WRITING.value}> true ." for g in graphs])
+        graphs = unique_graphs(items)
+        self._catalog_many(graphs, [mark(g) for g in graphs])
         for graph in graphs:
             self._ox.remove_graph(graph)
         batched = []
@@ -88,17 +89,17 @@ class GraphStore:
             if b"_:" in nt:  # blank nodes: a load of its own keeps their labels apart
                 self._ox.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             elif nt:
-                batched.append(_as_nquads(nt, graph))
+                batched.append(as_nquads(nt, graph))
         if batched:
             self._ox.bulk_load(b"".join(batched), format=ox.RdfFormat.N_QUADS)
-        self._catalog_many(graphs, [_entry(g, doc) for (doc, _), g in zip(items, graphs)])
+        self._catalog_many(graphs, [entry(g, doc) for (doc, _), g in zip(items, graphs)])
 
     def delete_document(self, graph_iri: str) -> bool:
         """Remove a document's graph and catalog entry; False when it was not stored."""
         self._check_writable()
         graph = ox.NamedNode(graph_iri)
         known = any(self._ox.quads_for_pattern(graph, None, None, ox.NamedNode(CATALOG)))
-        self._catalog(graph, f"{graph} <{_WRITING.value}> true .")
+        self._catalog(graph, mark(graph))
         self._ox.remove_graph(graph)
         self._catalog(graph, "")
         return known
@@ -118,15 +119,32 @@ class GraphStore:
     # --- reading --------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         """The complete documents, in graph-IRI order."""
-        rows = self._ox.query(
-            f"SELECT ?g ?src ?sha ?n WHERE {{ GRAPH <{CATALOG}> {{ ?g <{_SOURCE.value}> ?src ; "
-            f"<{_SHA256.value}> ?sha ; <{_TRIPLES.value}> ?n }} }} ORDER BY ?g"
-        )
-        return [StoredDocument(r["g"].value, r["src"].value, r["sha"].value, int(r["n"].value)) for r in rows]
+        return documents_from(self.select(DOCUMENTS_QUERY))
 
     def query(self, sparql: str, **options):
-        """Run a SPARQL 1.1 query; named graphs are visible, and the default graph is their union."""
-        return self._ox.query(sparql, use_default_graph_as_union=True, **options)
+        """Run a SPARQL 1.1 query; named graphs are visible, and the default graph is their union
+        unless `options` (pyoxigraph's Store.query keywords, which RemoteStore.query takes too)
+        name the dataset."""
+        if not options.keys() & {"default_graph", "named_graphs", "use_default_graph_as_union"}:
+            options["use_default_graph_as_union"] = True
+        return self._ox.query(sparql, **options)
+
+    def select(self, sparql: str) -> ox.QuerySolutions:
+        """A SELECT's rows; `row["var"]` is a pyoxigraph term or None (the store_api protocol)."""
+        return self.query(sparql)
+
+    def construct(self, sparql: str) -> Iterator[ox.Triple]:
+        """A CONSTRUCT's triples, streamed."""
+        return iter(self.query(sparql))
+
+    def graph_quads(self, graph_iri: str) -> Iterator[ox.Quad]:
+        """The quads of one named graph, streamed."""
+        return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update (one transaction)."""
+        self._check_writable()
+        self._ox.update(sparql, base_iri=base_iri)
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._ox)
@@ -140,25 +158,20 @@ class GraphStore:
         return self._ox
 
     # --- internals ------------------------------------------------------------------------
-    def _catalog(self, graph: ox.NamedNode, entry: str) -> None:
-        """Replace everything the catalog says about `graph` by `entry`, in one transaction."""
-        self._catalog_many([graph], [entry] if entry else [])
+    def _catalog(self, graph: ox.NamedNode, statements: str) -> None:
+        """Replace everything the catalog says about `graph` by `statements`, in one transaction."""
+        self._catalog_many([graph], [statements] if statements else [])
 
     def _catalog_many(self, graphs: Sequence[ox.NamedNode], entries: Sequence[str]) -> None:
         """Replace what the catalog says about each of `graphs` by `entries`, in one transaction."""
-        values = " ".join(str(g) for g in graphs)
-        update = (f"DELETE {{ GRAPH <{CATALOG}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
-                  f"GRAPH <{CATALOG}> {{ ?g ?p ?o }} }}")
-        if entries:
-            update += f" ; INSERT DATA {{ GRAPH <{CATALOG}> {{ {' '.join(entries)} }} }}"
-        self._ox.update(update)
+        self._ox.update(catalog_update(graphs, entries))
 
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
 
 
-def _as_nquads(ntriples: bytes, graph: ox.NamedNode) -> bytes:
+def as_nquads(ntriples: bytes, graph: ox.NamedNode) -> bytes:
     """N-Triples lines → N-Quads lines in `graph`. Each line ends in " .\\n", and no literal
     holds a raw newline (N-Triples escapes it), so the line ends are exactly these."""
     if ntriples.count(b"\n") != ntriples.count(b" .\n") or not ntriples.endswith(b"\n"):
@@ -166,9 +179,46 @@ def _as_nquads(ntriples: bytes, graph: ox.NamedNode) -> bytes:
     return ntriples.replace(b" .\n", f" {graph} .\n".encode())
 
 
-def _entry(graph: ox.NamedNode, doc: StoredDocument) -> str:
+# --- the catalog protocol, shared with the remote store (pure builders of SPARQL text) ----------
+DOCUMENTS_QUERY = (
+    f"SELECT ?g ?src ?sha ?n WHERE {{ GRAPH <{CATALOG}> {{ ?g <{_SOURCE.value}> ?src ; "
+    f"<{_SHA256.value}> ?sha ; <{_TRIPLES.value}> ?n }} }} ORDER BY ?g"
+)
+MARKED_QUERY = f"SELECT ?g WHERE {{ GRAPH <{CATALOG}> {{ ?g <{_WRITING.value}> ?mark }} }}"
+
+
+def documents_from(rows) -> list[StoredDocument]:
+    """StoredDocuments from the rows of DOCUMENTS_QUERY."""
+    return [StoredDocument(r["g"].value, r["src"].value, r["sha"].value, int(r["n"].value)) for r in rows]
+
+
+def catalog_update(graphs: Sequence[ox.NamedNode], entries: Sequence[str]) -> str:
+    """SPARQL Update replacing what the catalog says about each of `graphs` by `entries`."""
+    values = " ".join(str(g) for g in graphs)
+    update = (f"DELETE {{ GRAPH <{CATALOG}> {{ ?g ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
+              f"GRAPH <{CATALOG}> {{ ?g ?p ?o }} }}")
+    if entries:
+        update += f" ; INSERT DATA {{ GRAPH <{CATALOG}> {{ {' '.join(entries)} }} }}"
+    return update
+
+
+def mark(graph: ox.NamedNode) -> str:
+    """The catalog statement saying `graph` is being written (not yet complete)."""
+    return f"{graph} <{_WRITING.value}> true ."
+
+
+def entry(graph: ox.NamedNode, doc: StoredDocument) -> str:
+    """The catalog statements of a complete document."""
     return (f"{graph} <{_SOURCE.value}> {ox.Literal(doc.source)} ; <{_SHA256.value}> {ox.Literal(doc.sha256)} ; "
             f"<{_TRIPLES.value}> {doc.triples} .")
+
+
+def unique_graphs(items: Sequence[tuple[StoredDocument, bytes]]) -> list[ox.NamedNode]:
+    """The batch's graphs; a graph twice in one batch is refused (its two writes would race)."""
+    graphs = [ox.NamedNode(doc.graph) for doc, _ in items]
+    if len(set(graphs)) != len(graphs):
+        raise ValueError("put_documents: the same graph twice in one batch")
+    return graphs
 
 
 def _open(path: Path | None, read_only: bool) -> ox.Store:

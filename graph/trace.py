@@ -15,7 +15,8 @@ from budgetkg.extract.policies import canonical_number
 from budgetkg.graph import iri
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import RELATION_NAMES
-from budgetkg.graph.store import CATALOG, GraphStore
+from budgetkg.graph.store import CATALOG
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import sparql_prologue
 from budgetkg.ontology.namespace import BK
 
@@ -95,10 +96,10 @@ SELECT ?p ?number ?title ?alias ?issuer WHERE {{
 }}"""
 
 
-def all_policies(store: GraphStore) -> list[Policy]:
+def all_policies(store: Store) -> list[Policy]:
     """The resolved policies of the corpus (the policies graph), by IRI."""
     found: dict[str, dict] = {}
-    for r in store.engine.query(sparql_prologue() + _POLICIES):
+    for r in store.select(sparql_prologue() + _POLICIES):
         p = found.setdefault(r["p"].value, {"number": None, "title": None, "aliases": set(), "issuers": set()})
         p["number"] = p["number"] or _v(r["number"])
         p["title"] = p["title"] or _v(r["title"])
@@ -108,7 +109,7 @@ def all_policies(store: GraphStore) -> list[Policy]:
             for k, v in sorted(found.items())]
 
 
-def find_policies(store: GraphStore, text: str) -> list[Policy]:
+def find_policies(store: Store, text: str) -> list[Policy]:
     """Policies named by a document number (any bracket style), a title or an alias.
 
     An exact match (after width folding and removing white space, book-title marks and
@@ -163,13 +164,13 @@ SELECT ?k WHERE {{ GRAPH <{POLICIES_GRAPH}> {{ ?k <http://www.w3.org/2002/07/owl
 
 
 def trace_policy(
-    store: GraphStore, policy: Policy, relations: tuple[str, ...] = ("legal_basis",), kpis: bool = True
+    store: Store, policy: Policy, relations: tuple[str, ...] = ("legal_basis",), kpis: bool = True
 ) -> PolicyTrace:
     """The projects resting on `policy` under the given relations, with their KPIs and sums."""
-    keys = [policy.iri] + [r["k"].value for r in store.engine.query(sparql_prologue() + _ALIASES % policy.iri)]
+    keys = [policy.iri] + [r["k"].value for r in store.select(sparql_prologue() + _ALIASES % policy.iri)]
     query = _LINKS % (" ".join(f"<{k}>" for k in keys), " ".join(f"<{RELATION_IRIS[r]}>" for r in relations))
     rows = [{n: r[n].value for n in ("g", "project", "c", "k", "rel", "raw", "span")}
-            for r in store.engine.query(sparql_prologue() + query)]
+            for r in store.select(sparql_prologue() + query)]
     links = _links(store, rows)
     if kpis:
         by_project = project_kpis(store, sorted({link.project for link in links}))
@@ -178,7 +179,7 @@ def trace_policy(
     return replace(_summed(policy, direct), joined=tuple(link for link in links if link.policy != policy.iri))
 
 
-def _links(store: GraphStore, rows: list[dict[str, str]]) -> list[Link]:
+def _links(store: Store, rows: list[dict[str, str]]) -> list[Link]:
     """Each matched citation (graph, project, citation, policy, relation, raw, span) with its
     project's facts and its lines, in a stable order."""
     projects = {(r["g"], r["project"]) for r in rows}
@@ -201,26 +202,26 @@ def _link(r: dict, facts: dict, lines: dict, sources: dict) -> Link:
     )
 
 
-def facts_of(store: GraphStore, pairs, pattern: str) -> dict[tuple[str, str], str]:
+def facts_of(store: Store, pairs, pattern: str) -> dict[tuple[str, str], str]:
     """(graph, subject) → the value `pattern` binds to ?v for ?s in that graph (the least, if several)."""
     if not pairs:
         return {}
     values = " ".join(f"(<{g}> <{s}>)" for g, s in sorted(pairs))
     query = f"SELECT ?g ?s ?v WHERE {{ VALUES (?g ?s) {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
     out: dict[tuple[str, str], str] = {}
-    for r in store.engine.query(sparql_prologue() + query):
+    for r in store.select(sparql_prologue() + query):
         key, value = (r["g"].value, r["s"].value), r["v"].value
         out[key] = min(out.get(key, value), value)
     return out
 
 
-def sources_of(store: GraphStore, graphs) -> dict[str, str]:
+def sources_of(store: Store, graphs) -> dict[str, str]:
     """Named graph → the file it was read from (the catalog)."""
     if not graphs:
         return {}
     values = " ".join(f"<{g}>" for g in sorted(graphs))
     query = f"SELECT ?g ?v WHERE {{ VALUES ?g {{ {values} }} GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?v }} }}"
-    return {r["g"].value: r["v"].value for r in store.engine.query(sparql_prologue() + query)}
+    return {r["g"].value: r["v"].value for r in store.select(sparql_prologue() + query)}
 
 
 def _summed(policy: Policy, links: list[Link]) -> PolicyTrace:
@@ -259,7 +260,7 @@ SELECT ?project ?source ?col ?l1 ?l2 ?name ?value ?line WHERE {{
 COLUMNS = {str(BK.PeriodColumn): "实施期", str(BK.AnnualColumn): "年度"}
 
 
-def project_kpis(store: GraphStore, projects: list[str]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
+def project_kpis(store: Store, projects: list[str]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
     """(project, source) → its indicators as that disclosure prints them.
 
     One query: its cost grows with the KPIs returned (~0.1 ms a row at 1 M triples), which
@@ -269,7 +270,7 @@ def project_kpis(store: GraphStore, projects: list[str]) -> dict[tuple[str, str]
         return {}
     query = _KPIS % " ".join(f"<{p}>" for p in projects)
     out: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
-    for r in store.engine.query(sparql_prologue() + query):
+    for r in store.select(sparql_prologue() + query):
         out[(r["project"].value, r["source"].value)].append(KpiRow(
             COLUMNS.get(_v(r["col"]) or ""), _v(r["l1"]), _v(r["l2"]), _v(r["name"]), r["value"].value,
             r["source"].value, _int_text(_v(r["line"])),
@@ -302,12 +303,12 @@ _RESOLVED = f"""
 SELECT ?k ?p WHERE {{ VALUES ?k {{ %s }} GRAPH <{POLICIES_GRAPH}> {{ ?k <http://www.w3.org/2002/07/owl#sameAs> ?p }} }}"""
 
 
-def trace_project(store: GraphStore, text: str) -> list[Link]:
+def trace_project(store: Store, text: str) -> list[Link]:
     """The policies of every project whose name contains `text` (or whose IRI it is); each
     link names the policy as resolved across the corpus (a title-only citation → its number)."""
     literal = _sparql_string(text.strip())
     rows = [{n: r[n].value for n in ("g", "project", "c", "rel", "raw", "span")}
-            for r in store.engine.query(sparql_prologue() + _PROJECT_LINKS % (literal, literal))]
+            for r in store.select(sparql_prologue() + _PROJECT_LINKS % (literal, literal))]
     cited = facts_of(store, {(r["g"], r["c"]) for r in rows}, "?s bk:citedPolicy ?v")
     resolved = _resolved(store, set(cited.values()))
     for r in rows:
@@ -317,11 +318,11 @@ def trace_project(store: GraphStore, text: str) -> list[Link]:
     return sorted(links, key=lambda l: (l.name or "", l.source, l.line or 0, l.raw))
 
 
-def _resolved(store: GraphStore, keys: set[str]) -> dict[str, str]:
+def _resolved(store: Store, keys: set[str]) -> dict[str, str]:
     if not keys:
         return {}
     values = " ".join(f"<{k}>" for k in sorted(keys))
-    return {r["k"].value: r["p"].value for r in store.engine.query(sparql_prologue() + _RESOLVED % values)}
+    return {r["k"].value: r["p"].value for r in store.select(sparql_prologue() + _RESOLVED % values)}
 
 
 def _sparql_string(text: str) -> str:

@@ -14,7 +14,7 @@ funds (资金), KPIs (指标) and the policies it rests on (依据). Every node 
 the file and line it was read from.
 
 The SPARQL runs through a *plan*: a generator that yields query strings and receives their rows
-as {variable: text or None}. `build_view(store, ...)` drives it against a GraphStore; the HTTP
+as {variable: text or None}. `build_view(store, ...)` drives it against a store (embedded or remote); the HTTP
 API drives the same plan through its query workers (api/view.py), so the server's time and row
 limits apply. The view is capped at `limit` nodes (seeds, then projects and what links them,
 then KPIs), `total` telling how many there were. Positions are computed here (a radial layout of
@@ -42,7 +42,8 @@ from budgetkg.extract.docnumber import parse_doc_number
 from budgetkg.extract.policies import canonical_number
 from budgetkg.graph import iri
 from budgetkg.graph.map_policies import POLICIES_GRAPH
-from budgetkg.graph.store import CATALOG, GraphStore
+from budgetkg.graph.store import CATALOG
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import sparql_prologue
 from budgetkg.ontology.namespace import BK
 
@@ -118,11 +119,11 @@ class View:
 
 
 # --- driving a plan --------------------------------------------------------------------------
-def store_rows(store: GraphStore) -> Callable[[str], Rows]:
-    """A rows function over a GraphStore: {variable: text or None} per solution."""
+def store_rows(store: Store) -> Callable[[str], Rows]:
+    """A rows function over a store: {variable: text or None} per solution."""
 
     def rows(sparql: str) -> Rows:
-        result = store.query(sparql)
+        result = store.select(sparql)
         names = [v.value for v in result.variables]
         return [{n: (None if s[n] is None else s[n].value) for n in names} for s in result]
 
@@ -138,13 +139,13 @@ def run_plan(plan: Plan, rows: Callable[[str], Rows]) -> View:
         return stop.value
 
 
-def build_view(store: GraphStore, text: str | None = None, nodes: Iterable[str] = (),
+def build_view(store: Store, text: str | None = None, nodes: Iterable[str] = (),
                limit: int = DEFAULT_LIMIT) -> View:
     """The view of what `text` matches (or of the given node IRIs), at most `limit` nodes."""
     return run_plan(view_plan(text, nodes, limit), store_rows(store))
 
 
-def most_cited_policies(store: GraphStore, nodes: int = 2000) -> list[str]:
+def most_cited_policies(store: Store, nodes: int = 2000) -> list[str]:
     """The most-cited policies (by projects citing them as legal basis), as many as it takes for
     their view to hold at least `nodes` nodes (all of them if it never does)."""
     ranked = [r["k"] for r in store_rows(store)(_Q_MOST_CITED)]
