@@ -30,6 +30,7 @@ _ENUMERATOR = re.compile(r"\s*(?:\d+\s*[.、．]|[（(]\s*\d+\s*[)）]|[一二�
 # 《新科幻》编辑部, 《每周听科学》栏目: a publication or programme, not a cited document.
 _MEDIA_AFTER = re.compile(r"\s*(?:编辑部|杂志|期刊|栏目|节目|专栏|专报|报社|丛书|频道|公众号|刊物)")
 _ALIAS_BEFORE = re.compile(r"(?:简称|下称)\s*$")
+_ALIAS_WINDOW = 40  # characters before a 《 searched for 简称: not the whole field per title
 _SENTENCE_END = "。；;！？!?》"
 _NOT_IN_ORPHAN = "，,：:“”\"《"
 # Free-text fields besides 立项依据, and how a document cited there bears on the project:
@@ -108,31 +109,43 @@ def _titles(text: str) -> list[_Title]:
     A 《 never closed runs to the next 《 or the end and is truncated. A 》 never opened is a
     title only when the words before it form one clean clause (…。国民经济…纲要》); a
     fragment inside a longer sentence is garble, not a citation.
+
+    Marks are paired once, with a stack (`_partners`), so a run of unclosed 《 costs linear
+    time, not one rescan of the rest of the field per 《.
     """
-    found, depth, opened, k = [], 0, 0, 0
+    found: list[_Title] = []
     at = [m.start() for m in _BOOK_MARK.finditer(text)]  # only these characters change state
+    partner = _partners(text, at)
+    k = 0
     while k < len(at):
         i = at[k]
-        ch = text[i]
-        if ch == "《":
-            opened = i if depth == 0 else opened
-            depth += 1
-        elif ch == "》" and depth:
-            depth -= 1
-            if not depth:
-                found.append(_Title(opened, i + 1, _clean_title(text[opened + 1 : i])))
-        elif ch == "》":
+        if k in partner:  # a 《 and its 》
+            close = at[partner[k]]
+            found.append(_Title(i, close + 1, _clean_title(text[i + 1 : close])))
+            k = partner[k] + 1
+            continue
+        if text[i] == "《":  # never closed: no 》 can follow before the next 《
+            end = at[k + 1] if k + 1 < len(at) else len(text)
+            found.append(_Title(i, end, _clean_title(text[i + 1 : end]), True, False))
+        else:
             orphan = _orphan(text, i)
             if orphan and found and found[-1].end == orphan[0].start and orphan[0].text.startswith("的"):
                 orphan = [_nested(found.pop(), orphan[0])]
             found.extend(orphan)
         k += 1
-        if k == len(at) and depth:
-            nxt = text.find("《", opened + 1)
-            end = nxt if nxt != -1 else len(text)
-            found.append(_Title(opened, end, _clean_title(text[opened + 1 : end]), True, False))
-            depth, k = 0, bisect.bisect_left(at, end)
-    return [t for t in found if t.text]
+    return [t for t in found if t.text and unwrap_title(t.text)]  # 《〈〉》 names no document
+
+
+def _partners(text: str, at: list[int]) -> dict[int, int]:
+    """Index (in `at`) of each 《 that is closed → index of the 》 closing it."""
+    stack: list[int] = []
+    partner = {}
+    for k, i in enumerate(at):
+        if text[i] == "《":
+            stack.append(k)
+        elif stack:
+            partner[stack.pop()] = k
+    return partner
 
 
 def _orphan(text: str, close: int) -> list[_Title]:
@@ -182,7 +195,7 @@ def _documents(text: str, titles: list[_Title]) -> list[_Title]:
     """Drop 《》 that name no document: publications (《新科幻》编辑部) and aliases (简称《新纲要》)."""
     aliases, kept = set(), []
     for t in titles:
-        if _ALIAS_BEFORE.search(text, 0, t.start):
+        if _ALIAS_BEFORE.search(text, max(0, t.start - _ALIAS_WINDOW), t.start):
             aliases.add(t.text)
         elif t.text not in aliases and not _MEDIA_AFTER.match(text, t.end):
             kept.append(t)
@@ -262,7 +275,13 @@ def title_key(title: str | None) -> str | None:
     """Titles compare width-folded, without white space or the outer 《》."""
     if not title:
         return None
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).strip("《》") or None
+    return _nfkc(re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).strip("《》")) or None
+
+
+def _nfkc(s: str) -> str:
+    """NFKC again after characters were dropped: a combining mark that followed a dropped
+    space or 《 joins the letter before it now, and a second fold must change nothing."""
+    return unicodedata.normalize("NFKC", s)
 
 
 _MARKS = str.maketrans("", "", "《》〈〉<>")
@@ -274,7 +293,7 @@ _QUALIFIERS = re.compile(r"(?:\([^()]*\))+$")  # （试行）（2021—2035年�
 def unwrap_title(title: str) -> str:
     """The document a title names: width-folded, without white space, book-title marks or
     the 印发/转发…的通知 notice that carries it (国务院关于印发X的通知 → X)."""
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).translate(_MARKS)
+    s = _nfkc(re.sub(r"\s+", "", unicodedata.normalize("NFKC", title).translate(_MARKS)))
     m = _CARRIER.match(s)
     if m:
         return m["inner"]
@@ -306,7 +325,7 @@ def match_key(title: str | None) -> str | None:
     if not title:
         return None
     kept = (ch for ch in unwrap_title(title).casefold() if unicodedata.category(ch)[0] not in "PSZ")
-    return "".join(kept) or None
+    return _nfkc("".join(kept)) or None
 
 
 def strip_qualifiers(title: str) -> str:

@@ -25,8 +25,8 @@ SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
-LOOKAHEAD = 6
-HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit  # rows after 项目名称 within which a 主管部门 label must appear
+LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
+HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,14 @@ def read_projects(
 ) -> tuple[list[PerformanceProject], list[Issue]]:
     """Every performance table of a document, in document order (`blocks` from find_blocks)."""
     projects, issues = [], []
+    first_seen: dict[tuple[str, str | None], int] = {}
     for start, end in find_blocks(rows) if blocks is None else blocks:
         project, found = read_project(rows[start:end], family)
         projects.append(project)
         issues.extend(found)
+        if project.name:
+            first = first_seen.setdefault((squash(project.name), project.implementing_unit), project.line)
+            if first != project.line:
+                issues.append(Issue(project.line, f"project {project.name!r} of the same unit again "
+                                                  f"(first at line {first}); both tables are kept"))
     return projects, issues

@@ -204,7 +204,7 @@ def resolve(mentions: Iterable[Mention]) -> list[Policy]:
 def _group(mentions: list[Mention]) -> tuple[dict[str, list[Mention]], dict[str, set[str]]]:
     """Mentions by the key of the policy they name; and, per title key, the numbers it
     matches when there are several (a title-only mention then stays apart)."""
-    keyed = [(m, policy_key(m)) for m in mentions if m.number or m.title]
+    keyed = [(m, k) for m in mentions if (k := _key_or_none(m))]
     whole: dict[str, set[str]] = {}  # whole number → the title keys it is cited with
     for m, k in keyed:
         if m.number and k.endswith("号"):
@@ -220,6 +220,14 @@ def _group(mentions: list[Mention]) -> tuple[dict[str, list[Mention]], dict[str,
             k = next(iter(by_title[k]))
         groups.setdefault(k, []).append(m)
     return groups, {t: ns for t, ns in by_title.items() if len(ns) > 1 and t in groups}
+
+
+def _key_or_none(m: Mention) -> str | None:
+    """policy_key, or None for a mention that names no document (《〈〉》 read back from a store)."""
+    try:
+        return policy_key(m) if m.number or m.title else None
+    except NoIdentity:
+        return None
 
 
 def _completed(key: str, title: str | None, whole: dict[str, set[str]]) -> str:

@@ -77,13 +77,35 @@ def _decode_without_bom(data: bytes, path) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
-        utf8_error = err.start
+        utf8_error = err
+    if _cut_inside_a_character(data, utf8_error):  # GB18030 would read it, as mojibake
+        raise UnreadableInput(
+            path, f"UTF-8 text cut off inside a character at byte {utf8_error.start} "
+            f"(line {_line_at(data, utf8_error.start)}), the end of the file: a truncated file?"
+        )
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as err:
         raise UnreadableInput(
-            path, f"not UTF-8 (byte {utf8_error}) nor GB18030 at byte {err.start}"
+            path, f"not UTF-8 (byte {utf8_error.start}, line {_line_at(data, utf8_error.start)}) "
+            f"nor GB18030 at byte {err.start} (line {_line_at(data, err.start)})"
         ) from None
+
+
+def _cut_inside_a_character(data: bytes, err: UnicodeDecodeError) -> bool:
+    """The file is UTF-8 up to an incomplete last character (a download cut short).
+
+    Only when the text before it holds UTF-8 characters beyond ASCII: ASCII text ending in
+    one GBK character can look the same, and is left to the GB18030 reading.
+    """
+    if err.end != len(data) or err.reason != "unexpected end of data":
+        return False
+    return not data[: err.start].isascii()
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset, so the user can find the bad bytes in an editor."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _refuse_binary_text(text: str, path) -> None:

@@ -66,3 +66,41 @@ def test_a_figure_printed_inside_its_label_cell_is_read():
                                  "其中:中央财政资金", "0", "其中:中央财政资金 0"])
     assert (period.total, annual.total) == (356500000, 356500000)
     assert (period.central, annual.central) == (0, 0)
+
+
+# --- properties ----------------------------------------------------------------------------
+@given(st.text(max_size=30))
+def test_parse_amount_never_raises_and_reads_a_number_or_nothing(text):
+    value = parse_amount(text)
+    assert value is None or type(value) in (int, float)
+
+
+@given(st.integers(-10**15, 10**15), st.sampled_from([",", "，"]), st.sampled_from(["", " ", "\u3000"]))
+def test_an_integer_printed_with_any_thousands_separator_reads_back(n, sep, pad):
+    printed = pad + f"{n:,}".replace(",", sep) + pad
+    assert parse_amount(printed) == n and type(parse_amount(printed)) is int
+
+
+@given(st.decimals(min_value=-10**12, max_value=10**12, places=2, allow_nan=False, allow_infinity=False))
+def test_a_decimal_amount_reads_back_as_a_float_and_again_from_its_own_text(d):
+    value = parse_amount(f"{d:,.2f}")
+    assert type(value) is float and value == float(d)
+    assert parse_amount(str(value)) == value  # reading is a fixed point on what it returns
+
+
+SOURCE_LABELS = ("其中:中央财政资金", "省级财政资金", "市县(区)财政资金", "单位自筹", "其他资金")
+
+
+@given(st.lists(st.integers(0, 10**10), min_size=12, max_size=12), st.booleans())
+def test_a_generated_side_by_side_funds_table_reads_back(amounts, glued):
+    """实施期 | 年度 columns, each label beside its figure (or in one cell with it)."""
+    labels = [("实施期资金总额:", "年度资金总额:")] + [(label, label) for label in SOURCE_LABELS]
+    cells = []
+    for (left, right), i in zip(labels, range(0, 12, 2)):
+        for label, amount in ((left, amounts[i]), (right, amounts[i + 1])):
+            cells += [f"{label} {amount:,}"] if glued else [label, f"{amount:,}"]
+    period, annual = read_funds(cells)
+    assert (period.total, annual.total) == (amounts[0], amounts[1])
+    sources = ("central", "provincial", "city_county", "self_raised", "other")
+    assert [getattr(period, s) for s in sources] == amounts[2::2]
+    assert [getattr(annual, s) for s in sources] == amounts[3::2]

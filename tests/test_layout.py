@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import time
 from pathlib import Path
 
@@ -436,3 +437,60 @@ def test_pdftotext_amount_printed_with_spaces_is_one_cell():
     doc = parse_layout(text, "s.txt")
     assert doc.family == "pdftotext"
     assert doc.rows[2].cells == ("2060404", "科技成果转化", "23, 367. 00", "23, 367. 00")
+
+
+# --- cell normalizers: properties ----------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(MARKUPISH)
+def test_a_cleaned_cell_is_one_line_with_single_spaces(raw):
+    cell = clean_cell(raw)
+    assert cell == " ".join(cell.split())
+
+
+PLAIN_CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20).filter(
+    lambda s: not any(mark in s for mark in ("<", "&", "**", "![")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAIN_CELL)
+def test_escaping_a_cell_as_html_changes_nothing_once_cleaned(text):
+    import html
+
+    assert clean_cell(html.escape(text)) == clean_cell(text)
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_undouble_returns_the_text_or_its_first_half(text):
+    out = undouble(text)
+    assert out == text or (out * 2 == text and len(out) >= 2)
+
+
+@given(st.text(st.sampled_from("项目名称合计科技局ab1.,%-（）"), min_size=2, max_size=10))
+def test_a_doubled_word_is_printed_once(word):
+    """The PDF layer's doubling of any wordy text of two or more distinct characters is undone;
+    a doubling that reads as a number is left alone (2020 is not 20 printed twice)."""
+    if len(set(word)) < 2 or not any(ch.isalnum() for ch in word) or undouble(word) != word:
+        return
+    doubled = undouble(word + word)
+    assert doubled == word or (doubled == word + word and re.fullmatch(r"[+-]?[\d,]+(\.\d+)?%?", word + word))
+
+
+def _cells(alphabet: str) -> st.SearchStrategy[list[list[str]]]:
+    cell = st.text(st.sampled_from(alphabet), max_size=6).filter(lambda c: c == " ".join(c.split()) and undouble(c) == c)
+    return st.lists(st.lists(cell, min_size=3, max_size=3).filter(any), min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_cells("项目名称合计ab1.,%| "))
+def test_a_pipe_escaped_in_a_markdown_cell_is_read_back(grid):
+    text = render([[c.replace("|", "\\|") for c in row] for row in grid], "markdown")
+    assert [list(row.cells) for row in parse_layout(text, "grid").rows] == grid
+
+
+@settings(max_examples=200, deadline=None)
+@given(_cells("项目名称合计ab1.,%&<>\"' "))
+def test_markup_characters_written_as_entities_in_an_html_cell_are_read_back(grid):
+    import html
+
+    text = render([[html.escape(c) for c in row] for row in grid], "html")
+    assert [list(row.cells) for row in parse_layout(text, "grid").rows] == grid

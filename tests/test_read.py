@@ -88,7 +88,28 @@ def test_bytes_that_are_neither_utf8_nor_gb18030(tmp_path):
     path = write(tmp_path, "bad.txt", "合计".encode("gbk") + b"\x80\xff")
     with pytest.raises(UnreadableInput) as info:
         read_text(path)
-    assert str(info.value).endswith("bad.txt: not UTF-8 (byte 0) nor GB18030 at byte 4")
+    assert str(info.value).endswith("bad.txt: not UTF-8 (byte 0, line 1) nor GB18030 at byte 4 (line 1)")
+
+
+def test_a_gbk_fragment_in_a_utf8_file_is_refused_naming_its_line(tmp_path):
+    data = "第一行\n第二行\n".encode() + "项目名称".encode("gbk") + "\n第四行\n".encode()
+    with pytest.raises(UnreadableInput) as info:
+        read_text(write(tmp_path, "mixed.txt", data))
+    assert info.value.reason.startswith("not UTF-8 (byte 20, line 3) nor GB18030 at byte 8 (line 1)")
+
+
+def test_utf8_cut_inside_its_last_character_is_refused_as_truncated_not_read_as_gb18030(tmp_path):
+    data = "合计".encode() + "项".encode()[:2]  # GB18030 would decode these 8 bytes as mojibake
+    with pytest.raises(UnreadableInput) as info:
+        read_text(write(tmp_path, "cut.txt", data))
+    assert info.value.reason == (
+        "UTF-8 text cut off inside a character at byte 6 (line 1), the end of the file: a truncated file?"
+    )
+
+
+def test_ascii_ending_in_one_gbk_character_is_still_gb18030(tmp_path):
+    text, encoding = read_text(write(tmp_path, "g.txt", b"abc\n" + "与".encode("gbk")))
+    assert (text, encoding) == ("abc\n与", "gb18030")
 
 
 def test_broken_bom_declaration(tmp_path):
@@ -120,3 +141,21 @@ def test_round_trip(text, codec):
     data = text.encode(codec)  # Python's utf-16 writes a BOM
     decoded, _ = decode_bytes(data, "prop.txt")
     assert decoded == text
+
+
+CJK_TEXT = st.text(st.sampled_from("项目名称合计〔〕《》ab1\n"), min_size=1).map(lambda t: "合计" + t)
+
+
+@settings(max_examples=200, deadline=None)
+@given(CJK_TEXT, st.data())
+def test_utf8_cut_at_any_byte_reads_the_prefix_or_says_it_was_cut(text, data):
+    """A download cut short: whole characters read as they are, a cut character is named."""
+    encoded = text.encode("utf-8")
+    cut = data.draw(st.integers(len("合计".encode()), len(encoded)))
+    try:
+        decoded, encoding = decode_bytes(encoded[:cut], "cut.txt")
+    except UnreadableInput as err:
+        assert err.reason.startswith("UTF-8 text cut off inside a character")
+        assert encoded[:cut].decode("utf-8", errors="ignore") != encoded[:cut].decode("utf-8", errors="replace")
+    else:
+        assert (decoded, encoding) == (encoded[:cut].decode("utf-8"), "utf-8")
