@@ -217,6 +217,10 @@ def _texts(fields: HeaderFields) -> tuple[dict[str, str], dict[str, tuple[int, i
     texts, spans = {}, {}
     for name in TEXT_FIELDS:
         cells = fields.cells.get(name, [])
+        if name == "goal" and not cells:
+            # 总体目标 merged over the 实施期目标/年度目标 row and the row below it (a PDF's
+            # spanning cell, an HTML rowspan): the texts follow the column headings.
+            cells = fields.cells.get("goal_columns", [])
         if not cells:
             continue
         spans[name] = (cells[0][0], cells[-1][0])

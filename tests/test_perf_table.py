@@ -62,3 +62,10 @@ def test_a_header_printed_one_row_low_is_read_by_content():
     [project], _ = read_projects(tsv_rows(shifted))
     assert (project.name, project.supervising_code, project.implementing_unit) == ("示例科技专项", "203", "示例研究院")
     assert project.attribute is None and project.period == "3年"
+
+
+def test_goal_texts_under_a_merged_goal_label_are_read_as_the_two_goals():
+    merged = TABLE.replace("实施期目标\t\t\t年度目标\n总体目标\t\t完成示范。\t\t完成年度示范。\n",
+                           "总体目标\t实施期目标\t\t年度目标\n\t完成示范。\t\t完成年度示范。\n")
+    [project], _ = read_projects(tsv_rows(merged))
+    assert (project.texts["goal_period"], project.texts["goal_annual"]) == ("完成示范。", "完成年度示范。")
