@@ -5,6 +5,10 @@ request is sent to a worker process (worker.py) and waited for up to the time li
 that has not answered by then is killed and replaced; the request is answered 503. Killing is
 safe: a read-only store is never written, and an update is one transaction.
 
+The store may also be a SPARQL server's (`store_path` an http(s) URL; graph/store_api.py): each
+worker then holds a RemoteStore, and killing it closes its connection to the server, which
+may still finish the query (its own limit stops it) or apply an update already sent.
+
 Read-only (the default), `workers` processes each open the store read-only and serve
 requests in parallel. With an admin token the store must be opened for writing, which one
 process can do at a time, so a single worker serves every request in turn, and so reads
@@ -28,6 +32,7 @@ from budgetkg.graph.store import StoreError
 log = logging.getLogger("budgetkg.api")
 START_TIMEOUT_S = 60.0  # opening a large store can take a while on a cold disk
 QUEUE_WAIT_S = 10.0  # longest a request waits for a free worker before 503
+RETRY_MAX_S = 30.0  # longest pause between attempts to restart a worker
 
 
 class QueryTimeout(Exception):
@@ -126,14 +131,18 @@ class QueryEngine:
             threading.Thread(target=self._replace, name="respawn-worker", daemon=True).start()
 
     def _replace(self) -> None:
-        """Start a worker in place of a stopped one; retried, since a pool must not shrink."""
-        for attempt in range(5):
+        """Start a worker in place of a stopped one; retried until it starts or the engine
+        closes, since a pool must not shrink: a SPARQL server holding the store may be down
+        for minutes (each worker opens the store by asking it) and then come back."""
+        attempt = 0
+        while not self._closed:
             try:
                 self._idle.put(self._spawn())
                 return
             except StoreError as exc:
-                log.error("cannot restart a query worker (attempt %d): %s", attempt + 1, exc)
-                time.sleep(1.0)
+                attempt += 1
+                log.error("cannot restart a query worker (attempt %d): %s", attempt, exc)
+                time.sleep(min(RETRY_MAX_S, 2.0 ** (attempt - 1)))
 
     def _spawn(self) -> _Worker:
         from budgetkg.api import worker as worker_module

@@ -24,13 +24,13 @@ from budgetkg.api.conneg import GRAPH_TYPES
 from budgetkg.api.jobs import Failed, GraphDeleteJob, GraphGetJob, GraphWriteJob, Rendered
 from budgetkg.api.serialize import RDF_FORMATS
 from budgetkg.graph.policy_graph import refresh_policies
-from budgetkg.graph.store import GraphStore
+from budgetkg.graph.store_api import Store
 from budgetkg.ontology import PREFIXES
 
 _UNION = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 
-def get(store: GraphStore, job: GraphGetJob) -> Rendered | Failed:
+def get(store: Store, job: GraphGetJob) -> Rendered | Failed:
     """The whole graph in the negotiated format; 404 when no graph has that name."""
     triples = _triples(store, job.graph)
     if triples is None:
@@ -39,16 +39,15 @@ def get(store: GraphStore, job: GraphGetJob) -> Rendered | Failed:
     return Rendered(GRAPH_TYPES[job.fmt][0], body)
 
 
-def _triples(store: GraphStore, graph: str | None):
+def _triples(store: Store, graph: str | None):
     if graph is None:
-        return store.engine.query(_UNION, use_default_graph_as_union=True)
-    node = ox.NamedNode(graph)
-    if not store.engine.contains_named_graph(node):
+        return store.query(_UNION, use_default_graph_as_union=True)
+    if not store.has_graph(graph):
         return None
-    return (q.triple for q in store.engine.quads_for_pattern(None, None, None, node))
+    return (q.triple for q in store.graph_quads(graph))
 
 
-def write(store: GraphStore, job: GraphWriteJob) -> Rendered | Failed:
+def write(store: Store, job: GraphWriteJob) -> Rendered | Failed:
     """Replace (PUT) or merge into (POST) the graph; `data["created"]` when it did not exist."""
     if store.read_only:
         return Failed(403, "Forbidden", "the store is served read-only")
@@ -58,8 +57,8 @@ def write(store: GraphStore, job: GraphWriteJob) -> Rendered | Failed:
     except SyntaxError as exc:
         return rdf_syntax_failure(exc)
     node = ox.NamedNode(job.graph)
-    created = not store.engine.contains_named_graph(node)
-    store.engine.update(write_update(node, quads, replace=job.replace))
+    created = not store.has_graph(job.graph)
+    store.update(write_update(node, quads, replace=job.replace))
     if _is_document(store, job.graph):
         refresh_policies(store)
     store.flush()
@@ -77,7 +76,7 @@ def write_update(node: ox.NamedNode, quads: list[ox.Quad], *, replace: bool) -> 
     return " ;\n".join(operations)
 
 
-def delete(store: GraphStore, job: GraphDeleteJob) -> Rendered | Failed:
+def delete(store: Store, job: GraphDeleteJob) -> Rendered | Failed:
     """Remove the graph (a document's: the whole document); 404 when no graph has that name."""
     if store.read_only:
         return Failed(403, "Forbidden", "the store is served read-only")
@@ -85,8 +84,8 @@ def delete(store: GraphStore, job: GraphDeleteJob) -> Rendered | Failed:
     if _is_document(store, job.graph):
         store.delete_document(job.graph)
         refresh_policies(store)
-    elif store.engine.contains_named_graph(node):
-        store.engine.update(f"DROP GRAPH {node}")
+    elif store.has_graph(job.graph):
+        store.update(f"DROP GRAPH {node}")
     else:
         return _absent(job.graph)
     store.flush()
@@ -101,7 +100,7 @@ def rdf_syntax_failure(exc: SyntaxError) -> Failed:
     return Failed(400, "RDF syntax error", str(exc.msg if exc.msg else exc), extra)
 
 
-def _is_document(store: GraphStore, graph: str) -> bool:
+def _is_document(store: Store, graph: str) -> bool:
     return any(d.graph == graph for d in store.documents())
 
 

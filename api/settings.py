@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from budgetkg.graph.store import DEFAULT_STORE, STORE_ENV
+from budgetkg.graph.store_api import is_remote
 
 ENV_PREFIX = "BUDGETKG_"
 # The checkout's docs/queries, beside the package in a development install.
@@ -29,7 +30,8 @@ def _setting(default, help: str, *, cli: bool = True):
 class Settings:
     host: str = _setting("127.0.0.1", "address to listen on; the default serves this machine only")
     port: int = _setting(8000, "TCP port to listen on")
-    store: str = _setting(DEFAULT_STORE, "store directory to serve")
+    store: str = _setting(DEFAULT_STORE, "store directory to serve, or the query endpoint URL of a "
+                          "SPARQL 1.1 server holding the store (README: A SPARQL server as the store)")
     time_limit_ms: int = _setting(
         5000, "longest a request may compute; a query still running then is stopped and answered 503")
     max_rows: int = _setting(
@@ -39,7 +41,7 @@ class Settings:
     workers: int = _setting(2, "query worker processes: how many queries run at the same time")
     cache_mb: int = _setting(
         64, "memory (MB) for trace answers a read-only server keeps for repeat requests; 0 turns "
-        "it off (a writable server keeps none)")
+        "it off (a writable server, or one serving a SPARQL server's store, keeps none)")
     cors_origins: str = _setting(
         "", "comma-separated origins that browsers may call the API from ('*' for any); "
         "empty turns CORS off")
@@ -57,9 +59,15 @@ class Settings:
         return bool(self.admin_token)
 
     @property
+    def remote(self) -> bool:
+        """The store is a SPARQL server's, which others may write while it is served."""
+        return is_remote(self.store)
+
+    @property
     def cache_bytes(self) -> int:
-        """The answer cache's size: none when writable, since writes would make answers stale."""
-        return 0 if self.writable else self.cache_mb * 1024 * 1024
+        """The answer cache's size: none when writable or remote, since writes (here, or by
+        anyone else on a server) would make kept answers stale."""
+        return 0 if self.writable or self.remote else self.cache_mb * 1024 * 1024
 
     @property
     def cors_list(self) -> list[str]:

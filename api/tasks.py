@@ -15,11 +15,12 @@ from budgetkg.extract.read import UnreadableInput
 from budgetkg.graph.ingest import ingest_bytes
 from budgetkg.graph.iri import graph_iri
 from budgetkg.graph.policy_graph import refresh_policies
-from budgetkg.graph.store import GraphStore
+from budgetkg.graph.store import StoreError
+from budgetkg.graph.store_api import Store
 from budgetkg.graph.trace import PolicyTrace, find_policies, trace_policy
 
 
-def trace(store: GraphStore, job: TraceJob) -> Rendered:
+def trace(store: Store, job: TraceJob) -> Rendered:
     """`budgetkg trace --json` for job.text: one trace per matching policy (possibly none)."""
     traces = [trace_policy(store, p, job.relations, kpis=job.kpis) for p in find_policies(store, job.text)]
     cut, truncated = _cut(traces, job.max_rows)
@@ -37,7 +38,7 @@ def _cut(traces: list[PolicyTrace], budget: int) -> tuple[list[PolicyTrace], boo
     return out, truncated
 
 
-def ingest(store: GraphStore, job: IngestJob) -> Rendered | Failed:
+def ingest(store: Store, job: IngestJob) -> Rendered | Failed:
     """Extract the upload (from memory: it never touches the disk), replace its document (by
     source file name), refresh the policies graph."""
     if store.read_only:
@@ -47,6 +48,8 @@ def ingest(store: GraphStore, job: IngestJob) -> Rendered | Failed:
         done = ingest_bytes(store, job.data, job.filename)
     except UnreadableInput as exc:
         return Failed(422, "Unreadable document", exc.reason, {"source": job.filename})
+    except StoreError:  # the store (a SPARQL server) failed, not the extraction: 502 (worker.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - a bad upload must not stop the worker
         return Failed(500, "Internal Server Error",
                       f"extraction failed ({type(exc).__name__}); please report it with the file",
@@ -60,7 +63,7 @@ def ingest(store: GraphStore, job: IngestJob) -> Rendered | Failed:
     })
 
 
-def delete(store: GraphStore, job: DeleteJob) -> Rendered | Failed:
+def delete(store: Store, job: DeleteJob) -> Rendered | Failed:
     """Remove the document read from job.source and refresh the policies graph; 404 if absent."""
     if store.read_only:
         return Failed(403, "Forbidden", "the store is served read-only")

@@ -7,10 +7,15 @@ store is not written; an update is one transaction, so a killed update writes no
 
 Everything a job needs is done here, inside the time limit: the safety check, the query, the
 cut at the row limit and the rendering.
+
+The store is either kind (graph/store_api.py): the embedded one on disk, or a SPARQL server's
+(RemoteStore), whose answers are pyoxigraph's own result types too, so the rendering is the
+same. A server that fails, cannot be reached or cuts its answer is a 502 (`store_failure`).
 """
 
 from __future__ import annotations
 
+import http.client
 import re
 from multiprocessing.connection import Connection
 
@@ -32,7 +37,9 @@ from budgetkg.api.jobs import (
     TraceJob,
     UpdateJob,
 )
-from budgetkg.graph.store import GraphStore, StoreError
+from budgetkg.graph.remote_store import RemoteStore
+from budgetkg.graph.store import StoreError
+from budgetkg.graph.store_api import Store, open_location
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _GRAPH_TASKS = {GraphGetJob: graph_tasks.get, GraphWriteJob: graph_tasks.write,
@@ -40,9 +47,10 @@ _GRAPH_TASKS = {GraphGetJob: graph_tasks.get, GraphWriteJob: graph_tasks.write,
 
 
 def serve(conn: Connection, store_path: str, writable: bool) -> None:
-    """Process entry point: open the store, say Ready, then answer jobs until the pipe closes."""
+    """Process entry point: open the store (a directory or a SPARQL server's URL), say Ready,
+    then answer jobs until the pipe closes."""
     try:
-        store = GraphStore(store_path, read_only=not writable)
+        store = open_location(store_path, read_only=not writable)
     except StoreError as exc:
         conn.send(CannotStart(str(exc)))
         return
@@ -55,7 +63,7 @@ def serve(conn: Connection, store_path: str, writable: bool) -> None:
         conn.send(execute(store, job))
 
 
-def execute(store: GraphStore, job) -> Rendered | Failed:
+def execute(store: Store, job) -> Rendered | Failed:
     """One job's answer; every error becomes a Failed in the API's error shape."""
     try:
         if isinstance(job, QueryJob):
@@ -80,8 +88,18 @@ def execute(store: GraphStore, job) -> Rendered | Failed:
         return syntax_failure(exc)
     except ValueError as exc:  # an IRI in the dataset parameters, a serializer's complaint
         return Failed(400, "Bad Request", str(exc))
+    except (StoreError, http.client.HTTPException) as exc:
+        return store_failure(exc)
     except OSError as exc:
+        if isinstance(store, RemoteStore):  # the connection to the server broke mid-answer
+            return store_failure(exc)
         return Failed(500, "Store error", f"the store could not answer: {exc}")
+
+
+def store_failure(exc: Exception) -> Failed:
+    """502: the SPARQL server behind a remote store failed, could not be reached or cut its
+    answer. Not 500 (this server did its part) nor 503 (nothing says a retry soon will work)."""
+    return Failed(502, "Store server error", f"the store server could not answer: {exc}")
 
 
 def syntax_failure(exc: SyntaxError) -> Failed:
@@ -94,9 +112,10 @@ def syntax_failure(exc: SyntaxError) -> Failed:
     return Failed(400, "Query syntax error", message, extra)
 
 
-def _query(store: GraphStore, job: QueryJob) -> Rendered | Failed:
+def _query(store: Store, job: QueryJob) -> Rendered | Failed:
     safety.check_query(job.text)
-    result = store.engine.query(job.text, base_iri=job.base_iri, **dataset_options(job.text, job.dataset))
+    parse_here(store, job.text, job.base_iri)
+    result = store.query(job.text, base_iri=job.base_iri, **dataset_options(job.text, job.dataset))
     if isinstance(result, ox.QueryBoolean):
         return _render_boolean(result, job)
     if isinstance(result, ox.QueryTriples):
@@ -104,15 +123,30 @@ def _query(store: GraphStore, job: QueryJob) -> Rendered | Failed:
     return _render_solutions(result, job)
 
 
+def parse_here(store: Store, text: str, base_iri: str | None, *, update: bool = False) -> None:
+    """Before a remote store's server sees the text, parse it with pyoxigraph, as the embedded
+    store does: a syntax error is then the same 400 with `line` and `column` on either store
+    (a server words its own, without them, and Virtuoso accepts syntax of its own). Run on an
+    empty in-memory store, where evaluating costs nothing."""
+    if isinstance(store, RemoteStore):
+        scratch = ox.Store()
+        if update:
+            scratch.update(text, base_iri=base_iri)
+        else:
+            scratch.query(text, base_iri=base_iri)
+
+
 def dataset_options(text: str, dataset: Dataset) -> dict:
-    """pyoxigraph options for the protocol's dataset rules.
+    """pyoxigraph's Store.query options (which both stores take) for the protocol's dataset rules.
 
     No dataset anywhere: the default graph is the union of the documents' graphs (the store's
-    convention). A FROM in the query: the query's own dataset. Protocol parameters: they win over
-    the query's, and what they leave out is empty (SPARQL 1.1 Protocol §2.1.4).
+    convention). A FROM in the query: the query's own dataset, so the union is turned off
+    explicitly (both stores turn it on when no option is given, and a union would override FROM).
+    Protocol parameters: they win over the query's, and what they leave out is empty (SPARQL 1.1
+    Protocol §2.1.4; Virtuoso cannot make its default graph empty).
     """
     if not dataset.given:
-        return {} if safety.has_dataset_clause(text) else {"use_default_graph_as_union": True}
+        return {"use_default_graph_as_union": not safety.has_dataset_clause(text)}
     return {
         "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs or ()],
         "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs or ()],
@@ -150,7 +184,7 @@ def _not_acceptable(form: str, offered: str) -> Failed:
                   f"no format in the Accept header can carry a {form} result; offered: {offered}")
 
 
-def _rows(store: GraphStore, job: RowsJob) -> Rendered | Failed:
+def _rows(store: Store, job: RowsJob) -> Rendered | Failed:
     safety.check_query(job.text)
     result = store.query(job.text)
     if not isinstance(result, ox.QuerySolutions):
@@ -161,10 +195,11 @@ def _rows(store: GraphStore, job: RowsJob) -> Rendered | Failed:
     return Rendered("application/json", b"", truncated, rows=dicts)
 
 
-def _update(store: GraphStore, job: UpdateJob) -> Rendered | Failed:
+def _update(store: Store, job: UpdateJob) -> Rendered | Failed:
     if store.read_only:
         return Failed(403, "Forbidden", "the store is served read-only")
     safety.check_update(job.text)
-    store.engine.update(job.text, base_iri=job.base_iri)
+    parse_here(store, job.text, job.base_iri, update=True)
+    store.update(job.text, base_iri=job.base_iri)
     store.flush()
     return Rendered("text/plain", b"")

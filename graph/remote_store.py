@@ -207,6 +207,14 @@ class RemoteStore:
         triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
         return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
+    def has_graph(self, graph_iri: str) -> bool:
+        """Whether a named graph of that name exists. Oxigraph keeps empty graphs and answers
+        `GRAPH <g> {}` by them, as the standard has it; Virtuoso answers that pattern true for
+        any IRI and keeps no empty graphs, so elsewhere a graph exists when it holds a triple."""
+        graph = ox.NamedNode(graph_iri)
+        pattern = "{}" if self.endpoints.server == "oxigraph" else "{ ?s ?p ?o }"
+        return bool(self.query(f"ASK {{ GRAPH {graph} {pattern} }}"))
+
     def quads(self) -> Iterator[ox.Quad]:
         """The catalog and every catalogued graph (not whatever else the server holds)."""
         graphs = [CATALOG] + [r["g"].value for r in self.select(_CATALOGUED)]

@@ -141,6 +141,11 @@ class GraphStore:
         """The quads of one named graph, streamed."""
         return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
 
+    def has_graph(self, graph_iri: str) -> bool:
+        """Whether a named graph of that name exists, even empty (the Graph Store Protocol's
+        404 and 201 turn on it)."""
+        return self._ox.contains_named_graph(ox.NamedNode(graph_iri))
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update (one transaction)."""
         self._check_writable()

@@ -79,8 +79,9 @@ class Server:
 
 
 @contextmanager
-def serve(store: Path, *args: str, env: dict[str, str] | None = None):
-    """Run `budgetkg serve` on a free port until the block ends; yields a Server."""
+def serve(store: Path | str, *args: str, env: dict[str, str] | None = None):
+    """Run `budgetkg serve` on a free port until the block ends; yields a Server. `store` is a
+    directory, or a SPARQL server's query endpoint URL (tests/test_api_remote.py)."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("BUDGETKG_")}
     environment.update(env or {})
