@@ -1,4 +1,4 @@
-"""`budgetkg serve`: the SPARQL endpoint and query page over HTTP, on the embedded store."""
+"""`budgetkg serve`: the SPARQL endpoint and query page over HTTP, on the embedded store or a SPARQL server."""
 
 from __future__ import annotations
 
