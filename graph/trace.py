@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from budgetkg.extract.docnumber import parse_doc_number
 from budgetkg.extract.policies import canonical_number
@@ -171,22 +172,24 @@ def trace_policy(
     query = _LINKS % (" ".join(f"<{k}>" for k in keys), " ".join(f"<{RELATION_IRIS[r]}>" for r in relations))
     rows = [{n: r[n].value for n in ("g", "project", "c", "k", "rel", "raw", "span")}
             for r in store.select(sparql_prologue() + query)]
-    links = _links(store, rows)
+    sources = sources_of(store, {r["g"] for r in rows})
+    links = _links(store, rows, sources)
     if kpis:
-        by_project = project_kpis(store, sorted({link.project for link in links}))
+        by_project = kpis_in_graphs(store, {(r["g"], r["project"]) for r in rows}, sources)
         links = [_with_kpis(l, by_project.get((l.project, l.source), ())) for l in links]
     direct = [link for link in links if link.policy == policy.iri]
     return replace(_summed(policy, direct), joined=tuple(link for link in links if link.policy != policy.iri))
 
 
-def _links(store: Store, rows: list[dict[str, str]]) -> list[Link]:
+def _links(store: Store, rows: list[dict[str, str]], sources: dict[str, str] | None = None) -> list[Link]:
     """Each matched citation (graph, project, citation, policy, relation, raw, span) with its
     project's facts and its lines, in a stable order."""
     projects = {(r["g"], r["project"]) for r in rows}
     spans = {(r["g"], r["span"]) for r in rows}
     facts = {name: facts_of(store, projects, pattern) for name, pattern in PROJECT_FACTS.items()}
     lines = {name: facts_of(store, spans, pattern) for name, pattern in SPAN_FACTS.items()}
-    sources = sources_of(store, {r["g"] for r in rows})
+    if sources is None:
+        sources = sources_of(store, {r["g"] for r in rows})
     links = [_link(r, facts, lines, sources) for r in rows]
     return sorted(links, key=lambda l: (l.department or "", l.year or 0, l.name or "", l.source, l.line or 0, l.raw))
 
@@ -244,38 +247,90 @@ def _summed(policy: Policy, links: list[Link]) -> PolicyTrace:
 
 
 # --- KPIs ------------------------------------------------------------------------------------
-_KPIS = f"""
-SELECT ?project ?source ?col ?l1 ?l2 ?name ?value ?line WHERE {{
-  VALUES ?project {{ %s }}
-  GRAPH ?g {{
-    ?project bk:kpi ?k . ?k bk:targetText ?value ; prov:wasDerivedFrom ?span .
-    OPTIONAL {{ ?span bk:line ?line }}
-    OPTIONAL {{ ?k bk:column ?col }}
-    OPTIONAL {{ ?k bk:level1Indicator ?c1 . ?c1 skos:prefLabel ?l1 }}
-    OPTIONAL {{ ?k bk:level2Indicator ?c2 . ?c2 skos:prefLabel ?l2 }}
-    OPTIONAL {{ ?k bk:indicator ?c3 . ?c3 skos:prefLabel ?name }}
-  }}
-  GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?source }}
-}}"""
+# A project's indicators as one disclosure prints them: the KPI nodes under the project in that
+# document's graph, each with its target text and source line, column and three indicator
+# labels (each OPTIONAL: department-wide tables have no column, a row may lack a level).
+#
+# Written as one pattern (`GRAPH ?g { ?project bk:kpi ?k . ?k bk:targetText ?value ; … OPTIONAL
+# { ?k bk:indicator ?c3 . ?c3 skos:prefLabel ?name } … }`), Oxigraph evaluates it KPI by KPI: a
+# bound index look-up per pattern and KPI, ten per row, ~0.1 ms a row at 1 M triples. Here each
+# property is instead one sub-SELECT scanning that property over the few graphs involved
+# (`VALUES ?g`), which Oxigraph joins by hashing: the same rows, several times cheaper. The
+# projects are bound with their graphs (only the disclosures that cite the policy are asked), the
+# catalog's file names are already known from the links, the column comes back as a number
+# and the project as its position in VALUES, so no long IRI is decoded per row.
+_KPI_COLUMNS = "?i (IF(?col = bk:PeriodColumn, 1, IF(?col = bk:AnnualColumn, 2, 0)) AS ?c) ?l1 ?l2 ?name ?value ?line"
+_KPI_PARTS = (
+    ("", "?k ?value", "?k bk:targetText ?value"),
+    ("", "?k ?span", "?k prov:wasDerivedFrom ?span"),
+    ("OPTIONAL", "?span ?line", "?span bk:line ?line"),
+    ("OPTIONAL", "?k ?col", "?k bk:column ?col"),
+    ("OPTIONAL", "?k ?c1", "?k bk:level1Indicator ?c1", "?c1 ?l1", "?c1 skos:prefLabel ?l1"),
+    ("OPTIONAL", "?k ?c2", "?k bk:level2Indicator ?c2", "?c2 ?l2", "?c2 skos:prefLabel ?l2"),
+    ("OPTIONAL", "?k ?c3", "?k bk:indicator ?c3", "?c3 ?name", "?c3 skos:prefLabel ?name"),
+)
 COLUMNS = {str(BK.PeriodColumn): "实施期", str(BK.AnnualColumn): "年度"}
+_COLUMN_CODES = {"1": COLUMNS[str(BK.PeriodColumn)], "2": COLUMNS[str(BK.AnnualColumn)]}
+
+
+def _kpis_query(pairs: list[tuple[str, str]]) -> str:
+    graphs = " ".join(sorted({f"<{g}>" for g, _ in pairs}))
+    parts = []
+    for optional, *scans in _KPI_PARTS:
+        joined = " ".join(f"{{ SELECT ?g {v} WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ {pattern} }} }} }}"
+                          for v, pattern in zip(scans[::2], scans[1::2]))
+        parts.append(f"  {optional} {{ {joined} }}" if optional else f"  {joined}")
+    values = " ".join(f"(<{g}> <{p}> {i})" for i, (g, p) in enumerate(pairs))
+    return (f"SELECT {_KPI_COLUMNS} WHERE {{\n  VALUES (?g ?project ?i) {{ {values} }}\n"
+            f"  GRAPH ?g {{ ?project bk:kpi ?k }}\n" + "\n".join(parts) + "\n}")
+
+
+def kpis_in_graphs(store: Store, pairs, sources: dict[str, str]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
+    """(project, source) → the indicators of each (graph, project) in `pairs` as that graph's
+    disclosure prints them; graphs not in the catalog (`sources`: graph → file) have none."""
+    pairs = sorted((g, p) for g, p in pairs if g in sources)
+    if not pairs:
+        return {}
+    keys = [(p, sources[g]) for g, p in pairs]
+    out: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
+    result = store.select(sparql_prologue() + _kpis_query(pairs))
+    wanted = ("i", "c", "l1", "l2", "name", "value", "line")
+    if hasattr(result, "variables"):  # pyoxigraph's rows, read by position: r["name"] costs several times r[0]
+        at = itemgetter(*([v.value for v in result.variables].index(n) for n in wanted))
+        cells = lambda r: at(tuple(r))
+    else:
+        cells = lambda r: tuple(r[n] for n in wanted)
+    for r in result:
+        i, c, l1, l2, name, value, line = cells(r)
+        key = keys[int(i.value)]
+        out[key].append(KpiRow(
+            None if c is None else _COLUMN_CODES.get(c.value), None if l1 is None else l1.value,
+            None if l2 is None else l2.value, None if name is None else name.value, value.value, key[1],
+            None if line is None else int(line.value),
+        ))
+    return {k: tuple(sorted(v, key=_kpi_order)) for k, v in out.items()}
+
+
+def _kpi_order(row: KpiRow) -> tuple:
+    """Line, column, name as printed; the other fields only break ties (so the order is the
+    same whatever order a store returns the rows in)."""
+    return (row.line or 0, row.column or "", row.name or "", row.level1 or "", row.level2 or "", row.value)
+
+
+_KPI_GRAPHS = """
+SELECT DISTINCT ?g ?project WHERE {
+  VALUES ?project { %s }
+  GRAPH ?g { ?project bk:kpi ?k }
+}"""
 
 
 def project_kpis(store: Store, projects: list[str]) -> dict[tuple[str, str], tuple[KpiRow, ...]]:
-    """(project, source) → its indicators as that disclosure prints them.
-
-    One query: its cost grows with the KPIs returned (~0.1 ms a row at 1 M triples), which
-    the bound look-ups used for the links did not improve on.
-    """
+    """(project, source) → its indicators as that disclosure prints them, in every disclosure."""
     if not projects:
         return {}
-    query = _KPIS % " ".join(f"<{p}>" for p in projects)
-    out: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
-    for r in store.select(sparql_prologue() + query):
-        out[(r["project"].value, r["source"].value)].append(KpiRow(
-            COLUMNS.get(_v(r["col"]) or ""), _v(r["l1"]), _v(r["l2"]), _v(r["name"]), r["value"].value,
-            r["source"].value, _int_text(_v(r["line"])),
-        ))
-    return {k: tuple(sorted(v, key=lambda row: (row.line or 0, row.column or "", row.name or ""))) for k, v in out.items()}
+    query = _KPI_GRAPHS % " ".join(f"<{p}>" for p in projects)
+    pairs = {(r["g"].value, r["project"].value) for r in store.select(sparql_prologue() + query)}
+    return kpis_in_graphs(store, pairs, sources_of(store, {g for g, _ in pairs}))
 
 
 def _with_kpis(link: Link, kpis: tuple[KpiRow, ...]) -> Link:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,50 @@ def test_trace_cli_answers_in_json_with_sums(gold_store, tmp_path):
     assert traces[0]["annual_funds_yuan"] == pytest.approx(sum(expected.values()))
     missing = subprocess.run(bk + ["trace", "不存在的文件", "--store", str(store_dir)], capture_output=True, text=True)
     assert missing.returncode == 1 and "no policy matches" in missing.stderr
+
+
+def _extracted_kpis() -> dict[tuple[str, str], Counter]:
+    """(source file, project name) → its KPI rows as the trace shows them, computed from the
+    extracted records (not through the graph): column, level labels, name, target text, line.
+    Projects printed under one name twice in a file are left out (their IRIs tell them apart)."""
+    from budgetkg.extract.labels import squash
+    from budgetkg.extract.pipeline import extract_file
+    from budgetkg.graph.map_kpis import level_key
+
+    def label(key):
+        return None if key is None else f"{key}指标"
+
+    out: dict[tuple[str, str], Counter] = {}
+    for seed in _gold_seeds():
+        projects = extract_file(seed).performance_projects
+        names = Counter(p.name for p in projects)
+        for p in projects:
+            if names[p.name] > 1:
+                continue
+            out[(seed.name, p.name)] = Counter(
+                (column, label(level_key(k.level1)), label(level_key(k.level2)), _nfkc(squash(k.level3 or "")),
+                 k.value, k.line)
+                for column, kpis in (("实施期", p.period_kpis), ("年度", p.annual_kpis)) for k in kpis)
+    return out
+
+
+def _nfkc(name: str) -> str | None:
+    """An indicator's name up to width: a document's concept keeps the first spelling met."""
+    return unicodedata.normalize("NFKC", name) or None
+
+
+def test_trace_kpis_are_those_of_the_extracted_records_by_line(gold_store):
+    expected = _extracted_kpis()
+    checked = 0
+    for number in sorted(_gold_citations()):
+        trace = trace_policy(gold_store, find_policies(gold_store, number)[0],
+                             ("legal_basis", "implementing_rule", "mentioned"))
+        for link in (*trace.links, *trace.joined):
+            if (link.source, link.name) not in expected:
+                continue
+            got = [(k.column, k.level1, k.level2, _nfkc(k.name or ""), k.value, k.line) for k in link.kpis]
+            assert Counter(got) == expected[(link.source, link.name)], (number, link.name)
+            assert all(k.source == link.source for k in link.kpis)
+            assert [k.line for k in link.kpis] == sorted(k.line for k in link.kpis)
+            checked += 1
+    assert checked >= 10
