@@ -101,6 +101,10 @@ def _join(segments: Sequence[tuple[int, str]]) -> _Field:
 
 
 _BOOK_MARK = re.compile("[《》]")
+_OPENING = re.compile(OPEN)
+_CLOSING = re.compile(CLOSE)
+_SPACES = re.compile(r"\s+")
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 
 
 def _titles(text: str) -> list[_Title]:
@@ -133,7 +137,13 @@ def _titles(text: str) -> list[_Title]:
                 orphan = [_nested(found.pop(), orphan[0])]
             found.extend(orphan)
         k += 1
-    return [t for t in found if t.text and unwrap_title(t.text)]  # 《〈〉》 names no document
+    return [t for t in found if _names_document(t.text)]
+
+
+def _names_document(title: str) -> bool:
+    """Not empty once unwrapped: 《〈〉》 names no document. A Chinese character survives the
+    unwrapping (NFKC keeps U+4E00–U+9FFF as they are), so only other titles are unwrapped."""
+    return bool(_IDEOGRAPH.search(title)) or bool(title and unwrap_title(title))
 
 
 def _partners(text: str, at: list[int]) -> dict[int, int]:
@@ -208,7 +218,7 @@ def _attach_bracketed(text: str, n: DocNumberMatch, titles, drafts) -> bool:
         d = drafts[id(t)]
         if d.number is None and t.closed and t.end <= n.start:
             pos = _GAP_AFTER_TITLE.match(text, t.end).end()
-            if re.match(OPEN, text[pos : pos + 1]) and _skip_space(text, pos + 1) == n.start:
+            if _OPENING.match(text[pos : pos + 1]) and _skip_space(text, pos + 1) == n.start:
                 d.number, d.end = n, _after_close(text, n.end)
                 return True
     return False
@@ -239,7 +249,7 @@ def _lone_span(text: str, n: DocNumberMatch, floor: int) -> tuple[int, int]:
     (back to a clause boundary or the citation before, whichever is nearer)."""
     open_at = len(text[: n.start].rstrip()) - 1
     close_end = _after_close(text, n.end)
-    if open_at < 0 or not re.match(OPEN, text[open_at]) or close_end == n.end:
+    if open_at < 0 or not _OPENING.match(text[open_at]) or close_end == n.end:
         return n.start, n.end
     begin = max((text.rfind(c, 0, open_at) for c in _SENTENCE_END + "，,：:、"), default=-1) + 1
     begin = _ENUMERATOR.match(text, max(begin, floor)).end()
@@ -255,7 +265,7 @@ def _skip_space(text: str, pos: int) -> int:
 def _after_close(text: str, pos: int) -> int:
     """End of a closing bracket right after `pos`, or `pos` when there is none."""
     at = _skip_space(text, pos)
-    return at + 1 if re.match(CLOSE, text[at : at + 1]) else pos
+    return at + 1 if _CLOSING.match(text[at : at + 1]) else pos
 
 
 def _citation(field: _Field, d: _Draft, relation: str) -> Citation:
@@ -275,7 +285,7 @@ def title_key(title: str | None) -> str | None:
     """Titles compare width-folded, without white space or the outer 《》."""
     if not title:
         return None
-    return _nfkc(re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)).strip("《》")) or None
+    return _nfkc(_SPACES.sub("", unicodedata.normalize("NFKC", title)).strip("《》")) or None
 
 
 def _nfkc(s: str) -> str:
@@ -293,7 +303,7 @@ _QUALIFIERS = re.compile(r"(?:\([^()]*\))+$")  # （试行）（2021—2035年�
 def unwrap_title(title: str) -> str:
     """The document a title names: width-folded, without white space, book-title marks or
     the 印发/转发…的通知 notice that carries it (国务院关于印发X的通知 → X)."""
-    s = _nfkc(re.sub(r"\s+", "", unicodedata.normalize("NFKC", title).translate(_MARKS)))
+    s = _nfkc(_SPACES.sub("", unicodedata.normalize("NFKC", title).translate(_MARKS)))
     m = _CARRIER.match(s)
     if m:
         return m["inner"]
@@ -339,23 +349,29 @@ def _dedupe(cits: list[Citation]) -> list[Citation]:
     A later mention fills in what the first one lacked (its number or its title).
     """
     out: list[Citation] = []
+    keys: list[str | None] = []  # title_key of each kept citation, computed once, not per pair
     for c in cits:
-        i = _same_document(out, c)
+        key = title_key(c.title)
+        i = _same_document(out, keys, c, key)
         if i is None:
             out.append(c)
+            keys.append(key)
         elif out[i].doc_number is None or out[i].title is None:
             out[i] = replace(out[i], doc_number=out[i].doc_number or c.doc_number,
                              title=out[i].title or c.title)
+            keys[i] = title_key(out[i].title)
     return out
 
 
-def _same_document(seen: list[Citation], c: Citation) -> int | None:
+def _same_document(seen: list[Citation], keys: list[str | None], c: Citation, key: str | None) -> int | None:
+    """The kept citation `c` names again; `keys` are the title_keys of `seen`, `key` is c's."""
     for i, s in enumerate(seen):
         if c.doc_number and s.doc_number == c.doc_number:
             return i
+    if not key:
+        return None
     for i, s in enumerate(seen):
-        same_title = title_key(c.title) and title_key(s.title) == title_key(c.title)
-        if same_title and (c.doc_number is None or s.doc_number is None):
+        if keys[i] == key and (c.doc_number is None or s.doc_number is None):
             return i
     return None
 

@@ -17,7 +17,8 @@ END = re.compile(r"项目支出绩效目标(申报)?表|^项目名称")
 
 def find_department_table(rows: Sequence[Row]) -> tuple[int, int] | None:
     """(start, end) row indices of the department-wide table, end exclusive."""
-    start = next((i for i, r in enumerate(rows) if TITLE.search(squash(r.text))), None)
+    # 整 opens every form of the title: rows without it are not squashed and searched
+    start = next((i for i, r in enumerate(rows) if "整" in r.text and TITLE.search(squash(r.text))), None)
     if start is None:
         return None
     in_indicators = False  # the table's own text fields are sentences too

@@ -45,6 +45,9 @@ _TAIL = re.compile(
     rf"(?:\s*第)?(?:\s*(?P<serial>(?:{_DIGIT}\n?){{0,5}}{_DIGIT}(?=\s*号)|{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
 )
 _PREFIX_CHAR = re.compile(rf"[{CJK}、\s]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_CLOSING = re.compile(CLOSE)
+_SPACES = re.compile(r"\s+")
 # Words that end the sentence in front of an issuer code: everything up to and including
 # the last of them is prose, not part of the 机关代字 (根据晋市办字…, …的通知晋科发…).
 _MARKERS = (
@@ -111,7 +114,7 @@ def normalize_doc_number(s: str) -> str:
     any bracket pair around a year becomes 〔〕, and a 第 before the serial is dropped.
     Idempotent, and never raises: text that is no number comes back only width-folded.
     """
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", s))
     s = unicodedata.normalize("NFKC", s)  # a mark NFKC split off a space recombines here
     s = _YEAR_BRACKETS.sub(r"〔\1〕", s)
     return _SERIAL_PREFIX.sub(r"〔\1〕", s)
@@ -176,7 +179,7 @@ def _complete(text: str, start: int, m: re.Match) -> DocNumberMatch | None:
         return None
     if not rest:
         return DocNumberMatch(start, end, norm, truncated=True)
-    if m["serial"] and re.match(CLOSE, rest):
+    if m["serial"] and _CLOSING.match(rest):
         return DocNumberMatch(start, end, norm + "号")
     return None
 
@@ -187,7 +190,7 @@ def _decree(text: str, m: re.Match, floor: int) -> DocNumberMatch | None:
     start = _issuer_start(text, m.start(), floor)
     if start is None:
         return None
-    issuer = re.sub(r"\s+", "", text[start : m.start()])
+    issuer = _SPACES.sub("", text[start : m.start()])
     if not issuer.endswith(_DECREE_ISSUER_END):
         return None
     end = m.end("hao") if m["hao"] else m.end("serial") if m["serial"] else m.end("cn")
@@ -197,7 +200,7 @@ def _decree(text: str, m: re.Match, floor: int) -> DocNumberMatch | None:
     rest = text[end:].lstrip()
     if not rest:
         return DocNumberMatch(start, end, norm, truncated=True)
-    if m["serial"] and re.match(CLOSE, rest):
+    if m["serial"] and _CLOSING.match(rest):
         return DocNumberMatch(start, end, norm + "号")
     return None
 
@@ -213,7 +216,7 @@ def _issuer_start(text: str, bracket: int, floor: int) -> int | None:
         i -= 1
     run = text[i:bracket]
     cut = _prose_end(run)
-    return i + cut if re.search(f"[{CJK}]", run[cut:]) else None
+    return i + cut if _CJK_CHAR.search(run[cut:]) else None
 
 
 def _prose_end(run: str) -> int:
@@ -233,10 +236,13 @@ def _known_code_cut(run: str) -> int:
     and so is a name after a name (中国科协 教育部: two issuers, not one name and a code).
     """
     compact = "".join(run.split())
-    for code in _codes_after_names():
-        if not compact.endswith(code):
+    codes = _codes_after_names_set()
+    # The codes are tried longest first; of each length only the one the run ends with can
+    # match, so looking its ending up in a set tries the same codes as a scan of every code.
+    for size in _code_lengths():
+        if size >= len(compact) or compact[-size:] not in codes:
             continue
-        head = compact[: -len(code)]
+        head = compact[:-size]
         if len(head) >= 3 and head.endswith(_AUTHORITY_END):
             return _offset_of_nth_visible(run, len(head))
     return 0
@@ -246,6 +252,17 @@ def _known_code_cut(run: str) -> int:
 def _codes_after_names() -> tuple[str, ...]:
     """Known codes that are not themselves an authority's name, longest first."""
     return tuple(c for c in _codes_longest_first() if not c.endswith(_AUTHORITY_END))
+
+
+@lru_cache(maxsize=1)
+def _codes_after_names_set() -> frozenset[str]:
+    return frozenset(_codes_after_names())
+
+
+@lru_cache(maxsize=1)
+def _code_lengths() -> tuple[int, ...]:
+    """The lengths of the known codes after names, longest first."""
+    return tuple(sorted({len(c) for c in _codes_after_names()}, reverse=True))
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Funds
 
 AMOUNT = re.compile(r"^-?\d[\d,，]*(\.\d+)?$")
+SEPARATORS = re.compile(r"[\s,，]")
 FUND_KEYS = re.compile(
     r"(?P<period_total>实施期资金总额|实施期资金)"
     r"|(?P<annual_total>年度资金总额|年度资金)"
@@ -30,7 +31,7 @@ SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
 
 def parse_amount(text: str) -> int | float | None:
     """An amount as printed: 14,663,000 → 14663000; 809,020.7 → 809020.7; blank → None."""
-    s = re.sub(r"[\s,，]", "", text)
+    s = SEPARATORS.sub("", text)
     if not s or not AMOUNT.match(s):
         return None
     value = float(s)

@@ -70,7 +70,8 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     """The label event each indicator is filed under: in order, fitting content and layout."""
     if not items or not categories:
         return [max(it.state, 0) for it in items]
-    scores = [_scores(it, categories) for it in items]
+    families = [FAMILY.get(c) for c in categories]  # once per table, not once per item
+    scores = [_scores(it, categories, families) for it in items]
     return _each_best_in_order(scores) or _monotone_best(scores)
 
 
@@ -91,42 +92,44 @@ def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
     return path
 
 
-def _scores(item: Placed, categories: list[str]) -> list[float]:
+def _scores(item: Placed, categories: list[str], families: list[str | None]) -> list[float]:
     """Content fit of the item under each label, plus a bonus for its literal position.
 
     A label printed on the indicator's own row is not overridden across level-1 families
-    (产出 vs 效益): displaced labels stay within their group of merged cells.
+    (产出 vs 效益): displaced labels stay within their group of merged cells. `families` are
+    the FAMILY of each category.
     """
     fit = content_scores(item.name, item.value)
-    scores = [fit.get(c, 0.0) for c in categories]
+    scores = [fit.get(c, 0.0) for c in categories] if fit else [0.0] * len(categories)
     if item.state < 0:
         return scores
     scores[item.state] += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
     if item.explicit:
-        family = FAMILY.get(categories[item.state])
-        for s, c in enumerate(categories):
-            if s != item.state and FAMILY.get(c) != family:
+        family = families[item.state]
+        for s, other in enumerate(families):
+            if s != item.state and other != family:
                 scores[s] -= CROSS_FAMILY_PENALTY
     return scores
 
 
 def _monotone_best(scores: list[list[float]]) -> list[int]:
     """Non-decreasing state sequence with the best total score (Viterbi with forward moves)."""
-    n, k = len(scores), len(scores[0])
-    neg = float("-inf")
-    best = [[neg] * k for _ in range(n)]
-    back = [[0] * k for _ in range(n)]
-    best[0] = list(scores[0])
-    for i in range(1, n):
-        run_max, run_arg = neg, 0
-        for s in range(k):
-            if best[i - 1][s] > run_max:
-                run_max, run_arg = best[i - 1][s], s
-            best[i][s] = run_max + scores[i][s]
-            back[i][s] = run_arg
-    state = max(range(k), key=lambda s: (best[n - 1][s], -s))
+    k = len(scores[0])
+    best = list(scores[0])  # best total of a path ending in each state, up to this item
+    back = []  # for each later item: the state before it on the best path to each state
+    for row in scores[1:]:
+        run_max, run_arg = float("-inf"), 0
+        step, arg = [], []
+        for s, score in enumerate(row):
+            if best[s] > run_max:
+                run_max, run_arg = best[s], s
+            step.append(run_max + score)
+            arg.append(run_arg)
+        best = step
+        back.append(arg)
+    state = max(range(k), key=lambda s: (best[s], -s))
     path = [state]
-    for i in range(n - 1, 0, -1):
-        state = back[i][state]
+    for arg in reversed(back):
+        state = arg[state]
         path.append(state)
     return path[::-1]

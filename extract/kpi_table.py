@@ -19,6 +19,7 @@ from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squas
 from budgetkg.extract.model import Issue, Kpi, Row
 
 CJK_ONLY = re.compile(r"[\u4e00-\u9fff\s]+")
+DIGIT = re.compile(r"\d")
 ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
@@ -73,11 +74,13 @@ class Side:
             self.events.append((l2, self.l1))
 
 
+@lru_cache(maxsize=65536)
 def is_figure(text: str) -> bool:
     """A cell that reads as a target figure: ≥12项, 100%, 12月底前, 1.2万元/人/年.
 
     Not 发放标准1, 统计11个市科协 or a long sentence ending in 90%: a figure is short, opens
-    with at most a few characters before its number and ends in units.
+    with at most a few characters before its number and ends in units. Memoized: a cell is
+    asked about as the next token and again as the current one.
     """
     t = squash(text)
     if not t or len(t) > 20 or ENUMERATED.match(t):
@@ -85,7 +88,7 @@ def is_figure(text: str) -> bool:
     comparator = COMPARATOR.search(t)
     if comparator and comparator.start() <= 3:
         return True
-    first = re.search(r"\d", t)
+    first = DIGIT.search(t)
     return first is not None and first.start() <= 3 and bool(UNIT_TAIL.search(t))
 
 
@@ -102,8 +105,10 @@ def tokenize(row: Row, positions: bool = True) -> list[Token]:
         if not key or _is_header_fragment(key):
             continue
         for text, label in _glued_parts(row.cells[col].strip()):
-            tok = Token(col if positions else None, text, label, line)
-            tokens.extend([tok] if positions else _split_figure(tok))
+            if positions:
+                tokens.append(Token(col, text, label, line))
+            else:
+                tokens.extend(_split_figure(Token(None, text, label, line)))
     return tokens
 
 
@@ -407,6 +412,7 @@ def _merged_labels(own: list[tuple[str, str | None]], other: list[tuple[str, str
     return merged
 
 
+@lru_cache(maxsize=65536)
 def _category(label: str) -> str:
     info = level_label(label)
     return info.category if info else squash(label)
@@ -422,6 +428,7 @@ def _level1(l2: str | None, l1: str | None) -> str | None:
     return _clean(l1)
 
 
+@lru_cache(maxsize=65536)
 def _clean(text: str | None) -> str | None:
     """Chinese text broken by a wrap space (服务对象 满意度) is joined; other text stays as printed."""
     if text is None:

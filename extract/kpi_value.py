@@ -102,6 +102,8 @@ CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL_RE = re.compile(r"(?<![^年第于少多到达约至≥≤<>=~\-])[零〇一二两三四五六七八九十百千]{1,8}")
 
 DIGIT_RE = re.compile(r"[0-9]")
+SPACES_RE = re.compile(r"\s+")
+BARE_NUMBER_RE = re.compile(r"[0-9]{1,4}")
 NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 RANGE_SEP = r"[-~〜—–―至到]"
 NUMERIC_RE = re.compile(
@@ -130,12 +132,18 @@ def _by_length(words):
 _PREFIX_WORDS = _by_length(PREFIX_COMPARATORS)
 _SUFFIX_WORDS = _by_length(SUFFIX_COMPARATORS)
 _SYMBOLS = [w for w in _PREFIX_WORDS if not w.isalpha()]
+_LONGEST_PREFIX = len(_PREFIX_WORDS[0])
+_LONGEST_SUFFIX = len(_SUFFIX_WORDS[0])
 _LEADS = _by_length(DEADLINE_LEADS)
 
 
 # The commonest targets (≥90%, 10个, 1项): one symbol, a plain number, a one-glyph unit. Read
 # directly; the general reader gives the same record (tests/test_kpi_value.py checks it).
 SIMPLE_RE = re.compile(r"([≥≤><=]?)([0-9]{1,9}(?:\.[0-9]{1,6})?)(%|[项个家人篇次场期所名件套台条种])")
+# Money targets (≤1000万元, ≥6亿元, ≤50万元/项), the next commonest, are read directly too.
+SIMPLE_MONEY_RE = re.compile(
+    r"([≥≤><=]?)([0-9]{1,9}(?:\.[0-9]{1,6})?)([万亿]?)元(/[项个家人篇次场期所名件套台条种])?"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -146,6 +154,12 @@ def parse_kpi_value(raw: str) -> KpiValue:
         symbol, number, unit = simple.groups()
         comparator = PREFIX_COMPARATORS[symbol] if symbol else None
         return KpiValue(raw, "numeric", comparator, Decimal(number), None, unit, 1)
+    money = SIMPLE_MONEY_RE.fullmatch(raw)
+    if money:
+        symbol, number, scale, per = money.groups()
+        comparator = PREFIX_COMPARATORS[symbol] if symbol else None
+        unit = MONEY_UNIT + (per or "")
+        return KpiValue(raw, "numeric", comparator, Decimal(number), None, unit, SCALE_PREFIXES.get(scale, 1))
     return parse_general(raw)
 
 
@@ -167,7 +181,7 @@ def _normalize(raw: str) -> str:
     text = raw
     for symbol, name in UNIT_SYMBOLS.items():
         text = text.replace(symbol, name)
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    text = SPACES_RE.sub("", unicodedata.normalize("NFKC", text))
     return text.rstrip(TRAILING_PUNCT)
 
 
@@ -213,17 +227,20 @@ def _to_decimal(digits: str | None, negative: bool = False) -> Decimal | None:
 
 def _comparator_ending(pre: str) -> str | None:
     """The comparator the text before the number ends with (分辨率不低于2.1MP → ≥)."""
-    for word in _PREFIX_WORDS:
-        if pre.endswith(word) and (len(word) > 1 or pre == word or not word.isalpha()):
+    # Longest first; of each length only the text's own ending can match, so it is looked
+    # up rather than every word tried with endswith.
+    for size in range(min(_LONGEST_PREFIX, len(pre)), 0, -1):
+        word = pre[-size:]
+        if word in PREFIX_COMPARATORS and (size > 1 or pre == word or not word.isalpha()):
             return PREFIX_COMPARATORS[word]
     return None
 
 
 def _strip_suffix_comparator(tail: str) -> tuple[str, str | None]:
     """Split 以上/以内/左右 … off the unit: %以上 → (%, ≥)."""
-    for word in _SUFFIX_WORDS:
-        if tail.endswith(word):
-            return tail[: -len(word)], SUFFIX_COMPARATORS[word]
+    for size in range(min(_LONGEST_SUFFIX, len(tail)), 0, -1):  # as _comparator_ending
+        if tail[-size:] in SUFFIX_COMPARATORS:
+            return tail[:-size], SUFFIX_COMPARATORS[tail[-size:]]
     return tail, None
 
 
@@ -346,7 +363,7 @@ def _split_range(core: str) -> list[dict[str, int]] | None:
 
 def _bare_field(left: str, end: dict[str, int] | None) -> dict[str, int] | None:
     """The 11 of 11至12月 is a month because 12月 is; the 2021 of 2021-2025年 a year."""
-    if not end or not re.fullmatch(r"[0-9]{1,4}", left):
+    if not end or not BARE_NUMBER_RE.fullmatch(left):
         return None
     finest = next(key for key in ("d", "m", "q", "y") if key in end)
     fields = {finest: int(left)}

@@ -16,8 +16,12 @@ from importlib import resources
 PUNCT_TAIL = re.compile(r"[:：]+$")
 
 
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
-    """Text without white space, the form all label matching uses."""
+    """Text without white space, the form all label matching uses.
+
+    Memoized: the indicator reader squashes the same cells and labels again and again, and a
+    cache hit costs less than the call itself."""
     return "".join(text.split())
 
 
@@ -102,15 +106,19 @@ _HEADER_PATTERNS = [
 ]
 
 
-_HEADER_FIRST = frozenset(label[0] for labels in HEADER_LABELS.values() for label in labels)
+# The patterns by the first glyph of their label, in the order above: a cell is only tried
+# against the labels that can open it.
+_HEADER_BY_FIRST: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {}
+for _entry in _HEADER_PATTERNS:
+    _HEADER_BY_FIRST.setdefault(_entry[1][0], []).append(_entry)
 
 
 def split_header_label(cell: str) -> tuple[str, str, str] | None:
     """(field, label, rest of the cell as printed) when a cell starts with a header label."""
     head = cell.lstrip()
-    if not head or head[0] not in _HEADER_FIRST:
+    if not head:
         return None
-    for field, label, pattern in _HEADER_PATTERNS:
+    for field, label, pattern in _HEADER_BY_FIRST.get(head[0], ()):
         m = pattern.match(cell)
         if m:
             return field, label, cell[m.end():].strip()

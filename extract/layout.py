@@ -164,7 +164,7 @@ def _make_row(line: int, end_line: int, cells, heading: int = 0) -> Row | None:
     text = " ".join(filter(None, cells))
     if not text:
         return None
-    return Row(line=line, end_line=end_line, cells=cells, text=text, heading=heading)
+    return Row(line, end_line, cells, text, heading)
 
 
 # --- html tables and blocks ----------------------------------------------------------------
@@ -371,15 +371,15 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
 def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
     """The Row of one classified line."""
     if kind == "tab":
-        cells = [clean_cell(c) for c in payload.split("\t")]
+        cells = tuple(map(clean_cell, payload.split("\t")))
     elif kind == "pipe":
-        cells = [clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload)]
+        cells = tuple(clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload))
     elif kind == "sep":
         return None
     elif kind == "plain" and split_plain:
-        cells = [undouble(c) for c in _PLAIN_CELL_GAP.split(clean_cell(payload))]
+        cells = tuple(map(undouble, _PLAIN_CELL_GAP.split(clean_cell(payload))))
     else:
-        cells = [clean_cell(payload)]
+        cells = (clean_cell(payload),)
     return _make_row(number, number, cells, level)
 
 

@@ -21,6 +21,7 @@ from budgetkg.extract.model import Issue, PerformanceProject, Row
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
+HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
 SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
@@ -73,7 +74,7 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
     in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
-        if first[:1] in FOOTER_FIRST and FOOTER.match(squash(first)):
+        if _is_footer(first):
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
@@ -104,21 +105,26 @@ def split_block(rows: Sequence[Row]) -> Block:
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
     ids = {id(r) for r in header}
-    body = [r for r in rows[k:] if id(r) not in ids and not FOOTER.match(r.key)]
+    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(r.key)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
+
+
+def _is_footer(cell: str) -> bool:
+    """The signature row's first cell; its first glyph is checked before the pattern."""
+    return cell[:1] in FOOTER_FIRST and bool(FOOTER.match(squash(cell)))
 
 
 def _opens_indicators(row: Row) -> bool:
     """The indicator header row, or the first indicator row where that header is missing."""
-    return bool(KPI_HEADER.search(row.key)) or any(level_label(c) for c in row.filled)
+    return bool(KPI_HEADER.search(row.key)) or any(map(level_label, row.filled))
 
 
 def _is_header_row(row: Row) -> bool:
     """一级指标 二级指标 三级指标 指标值 …, possibly wrapped into fragments (一级指 / 标)."""
     text = row.key
-    if any(level_label(c) for c in row.filled):
+    if any(map(level_label, row.filled)):
         return False
-    return bool(KPI_HEADER.search(text)) or bool(re.fullmatch(r"[一二三级指标值绩效]+", text))
+    return bool(KPI_HEADER.search(text)) or bool(HEADER_FRAGMENTS.fullmatch(text))
 
 
 def read_header(rows: Sequence[Row]) -> HeaderFields:

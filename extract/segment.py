@@ -13,6 +13,7 @@ from budgetkg.extract.model import Row, Section
 
 PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 SUBPART = re.compile(r"^[一二三四五六七八九十]+、")
+HEADING_FIRST = frozenset("第一二三四五六七八九十")  # how PART and SUBPART begin: a cheap pre-check
 TOC_ENTRY = re.compile(r"([.…·]{2,}|\s)\s*\d{1,3}$")
 PART_KINDS = (("名词解释", "glossary"), ("情况说明", "explanation"), ("报表", "budget_tables"), ("概况", "overview"))
 SUBPART_KINDS = (
@@ -40,6 +41,8 @@ def headings(rows: Sequence[Row]) -> list[tuple[int, str, str]]:
         if len(row.filled) > 2:
             continue
         title = row.key
+        if title[:1] not in HEADING_FIRST:
+            continue
         level = "part" if PART.match(title) else "subpart" if SUBPART.match(title) else None
         if level == "subpart" and len(title) > 30 or not level or is_toc_entry(row):
             continue

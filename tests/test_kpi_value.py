@@ -312,3 +312,15 @@ def test_generated_ranges_read_back_both_ends(low, high, sep, unit):
 def test_fast_path_for_simple_targets_agrees_with_the_general_reader(symbol, number, unit):
     raw = symbol + number + unit
     assert parse_kpi_value.__wrapped__(raw) == parse_general(raw)
+
+
+@given(
+    st.sampled_from(["", "≥", "≤", ">", "<", "="]),
+    st.from_regex(r"[0-9]{1,9}(\.[0-9]{1,6})?", fullmatch=True),
+    st.sampled_from(["元", "万元", "亿元"]),
+    st.sampled_from([""] + ["/" + u for u in "项个家人篇次场期所名件套台条种"]),
+)
+def test_fast_path_for_money_targets_agrees_with_the_general_reader(symbol, number, unit, per):
+    raw = symbol + number + unit + per
+    fast = parse_kpi_value.__wrapped__(raw)
+    assert fast == parse_general(raw) and repr(fast) == repr(parse_general(raw))

@@ -19,6 +19,9 @@ from .find import RawTable
 from .text import TOTAL_NAMES, amounts_of, norm
 
 _YEAR_TITLE = re.compile(r"(20\d\d)年度?(?:部门|单位)?预算(?:公开|情况说明)")
+_COVER_TITLE = re.compile(r"20\d\d年度?(?:部门|单位)?预算公开")
+_NOT_IN_NAME = re.compile(r"\d|目录|[。，：:]")
+_TABLE_YEAR = re.compile(r"\D{0,8}(20\d\d)年")
 _NAME_LINE = re.compile(r"(?:部门|单位|预算单位)名称[:：](.+?)(?:单位[:：].*|金额单位.*)?$")
 _SUPERVISOR_CODE = re.compile(r"(?:主管部门及代码|部门名称|主管部门)(\d{2,6})[-－—–]")
 _OWN_CODE = re.compile(r"(?:单位|部门)(?:编码|代码)[:：]?(\d{2,9})")
@@ -36,7 +39,7 @@ def _title_name(rows: Sequence[Row]) -> str | None:
     """The name printed above (or before) "2026年度部门预算公开" on the cover."""
     for i, row in enumerate(rows[:40]):
         text = norm(row.text)
-        m = re.search(r"20\d\d年度?(?:部门|单位)?预算公开", text)
+        m = _COVER_TITLE.search(text)
         if not m:
             continue
         if m.start() > 1:
@@ -47,7 +50,7 @@ def _title_name(rows: Sequence[Row]) -> str | None:
 
 
 def _looks_like_name(text: str) -> bool:
-    return 2 <= len(text) <= 40 and not re.search(r"\d|目录|[。，：:]", text)
+    return 2 <= len(text) <= 40 and not _NOT_IN_NAME.search(text)
 
 
 def _name_lines(rows: Sequence[Row]) -> list[str]:
@@ -86,7 +89,7 @@ def _year(rows: Sequence[Row], tables: Sequence[RawTable]) -> int | None:
         m = _YEAR_TITLE.search(norm(row.text))
         if m:
             return int(m.group(1))
-    years = [m.group(1) for t in tables for m in [re.match(r"\D{0,8}(20\d\d)年", t.title)] if m]
+    years = [m.group(1) for t in tables for m in [_TABLE_YEAR.match(t.title)] if m]
     if not years:
         years = [m.group(1) for r in rows for m in [_YEAR_TITLE.search(norm(r.text))] if m]
     found = _most_common(years)
@@ -181,7 +184,8 @@ def unit_names(rows: Sequence[Row], office: Sequence[Row], department: str | Non
         if row.filled and amounts_of(row) and norm(row.filled[0]) not in TOTAL_NAMES:
             names.add(norm(row.filled[0]))
     for row in rows:
-        if "实施单位" not in row.text.replace(" ", ""):  # skip the costly normalisation
+        # skip the costly normalisation (位 first: most rows lack it, and need no copy)
+        if "位" not in row.text or "实施单位" not in row.text.replace(" ", ""):
             continue
         cells = [norm(c) for c in row.filled]
         for i, cell in enumerate(cells):

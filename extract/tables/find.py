@@ -68,7 +68,11 @@ _TITLE = re.compile(
     r"(?P<name>[^。；;：:]{2,40}?表)(?:\((?P<note>[^()]{1,15})\))?(?:续表?|\(续\))?"
 )
 _LEADERS = re.compile(r"\.{3,}|…|·{3,}")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+# What a row that ends a table holds before normalising: the 第 of a part heading or a full
+# stop (。, or ︒ ｡ which NFKC folds into it; no other character folds into either).
+_ENDING_MARKS = ("第", "。", "︒", "｡")
 
 
 def _title_kind(row: Row) -> tuple[str, str] | None:
@@ -81,7 +85,7 @@ def _title_kind(row: Row) -> tuple[str, str] | None:
     if not filled or "表" not in filled[0] or _LEADERS.search(row.text):
         return None
     others = filled[1:]
-    if any(re.fullmatch(r"\d{1,3}", norm(c)) for c in others):
+    if any(_PAGE_NUMBER.fullmatch(norm(c)) for c in others):
         return None
     if not all(is_meta(c) for c in others):
         return None
@@ -95,6 +99,8 @@ def _title_kind(row: Row) -> tuple[str, str] | None:
 
 def _ends_table(row: Row) -> bool:
     """A part heading ("第三部分 …情况说明") or a paragraph of prose closes the last table."""
+    if not any(mark in row.text for mark in _ENDING_MARKS):
+        return False  # most rows: no need to normalise them to see it
     text = norm(row.text)
     if _PART.match(text) and "报表" not in text:
         return True

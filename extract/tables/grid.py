@@ -36,6 +36,7 @@ COLUMN_WORDS: dict[str, str] = {
 _YEAR = re.compile(r"^20\d\d(?:年度?)?")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _DIGITS = re.compile(r"\d{3,9}")
+_COLUMN_NUMBER = re.compile(r"\d{1,2}")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D)"
 )
@@ -130,7 +131,7 @@ def data_start(rows: Sequence[Row]) -> int:
 
 def _amounts_follow(rows: Sequence[Row], k: int) -> bool:
     nxt = rows[k + 1].filled if k + 1 < len(rows) else ()
-    return bool(nxt) and all(is_amount(c) for c in nxt) and not re.fullmatch(r"\d{1,2}", nxt[0])
+    return bool(nxt) and all(is_amount(c) for c in nxt) and not _COLUMN_NUMBER.fullmatch(nxt[0])
 
 
 def _unrepeat(cells: Sequence[str]) -> list[str]:

@@ -56,14 +56,18 @@ def _amount_text(cell: str) -> str:
     return _SEPARATORS.sub("", t)
 
 
+@lru_cache(maxsize=65536)
 def is_amount(cell: str) -> bool:
-    """True for a cell that holds an amount ("23,564.61", "32, 510. 39", "75.0075.00", "-")."""
+    """True for a cell that holds an amount ("23,564.61", "32, 510. 39", "75.0075.00", "-").
+
+    Memoized: the parsers ask about the same cells again (a table's 0, its totals)."""
     t = _amount_text(cell)
     if not t:
         return False
     return t in _DASHES or bool(_NUMBER.fullmatch(t) or _NUMBER.fullmatch(undouble(t)))
 
 
+@lru_cache(maxsize=65536)
 def parse_amount(cell: str | None) -> float | None:
     """An amount as printed; blank, a dash or text is None (a blank cell is not a zero)."""
     if not cell:
