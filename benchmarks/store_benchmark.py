@@ -2,7 +2,7 @@
 rdflib's memory store (an rdflib Dataset), each measurement in a fresh process.
 
     .venv/bin/python benchmarks/store_benchmark.py [--sizes 10000,100000,1000000] [--runs 20]
-        [--rdflib-budget 60] [--rdflib-max 1000000] [--json OUT.json]
+        [--rdflib-budget 60] [--rdflib-max 1000000] [--json OUT.json] [--jobs N] [--ingest-only]
 
 Corpora come from the five seeds through the real mapping (benchmarks/corpus.py): variants of the
 seed records with other file names, departments and years, the cited policies shared.
@@ -13,7 +13,11 @@ VmHWM from /proc/self/status, with the figure before ingest beside it):
 1. budgetkg ingest into a new store directory: per document, record → N-Triples
    (graph.ingest.document_bytes) and GraphStore.put_document, then refresh_policies and flush.
    Mapping, store (put_document of ready bytes) and refresh_policies are timed apart; the store's
-   size on disk is read after it is closed.
+   size on disk is read after it is closed. With --jobs N, the way `budgetkg ingest --jobs N`
+   writes instead: records (pickled to files beforehand, not timed) mapped in N worker processes
+   (extract.workers.run_files), written by this process in batches of 50,000 triples with one
+   put_documents each (graph.ingest.write_in_batches); "mapping" is then the time the writer
+   waited for the workers.
 2. budgetkg trace on that store, opened read-only: trace_policy(kpis=False) for the corpus's
    most-cited numbered policy and a least-cited one, one first run then --runs timed runs (median,
    p95); the trace's SPARQL alone (graph/trace.py _LINKS with its prologue); and kpis=True.
@@ -111,6 +115,72 @@ def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
         "store_s": storing, "refresh_s": refresh, "flush_s": flush, "peak_mb": peak, "before_mb": before,
         "disk_mb": _dir_bytes(store_dir) / 2**20, "most": most, "rare": rare,
         "most_cited": cited[most], "rare_cited": cited[rare],
+    }
+
+
+def mapped_record(path: str):
+    """The worker's task with --jobs: a pickled record → a document ready for the writer."""
+    import pickle
+
+    from budgetkg.graph.ingest import Ingested, Prepared, document_bytes
+    from budgetkg.graph.iri import graph_iri
+    from budgetkg.graph.store import StoredDocument
+
+    with open(path, "rb") as fh:
+        record = pickle.load(fh)
+    body, count = document_bytes(record)
+    doc = StoredDocument(graph_iri(record.source), record.source, "0" * 64, count)
+    return Prepared(doc, body, Ingested(path, record.source, doc.graph, count, 0, ()), ())
+
+
+def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: int) -> dict:
+    import pickle
+
+    import corpus
+    from budgetkg.extract.workers import Limits, run_files
+    from budgetkg.graph.ingest import store_writer, write_in_batches
+    from budgetkg.graph.policy_graph import refresh_policies
+    from budgetkg.graph.store import GraphStore
+
+    docs = _corpus(size, counts)
+    most, rare = corpus.chosen_policies(docs)
+    cited = corpus.citation_counts(docs)
+    pickles = store_dir.with_name(store_dir.name + "-records")
+    pickles.mkdir()
+    paths = []
+    for n, record in enumerate(docs):
+        paths.append(str(pickles / f"{n:06d}.pickle"))
+        with open(paths[-1], "wb") as fh:
+            pickle.dump(record, fh)
+    del docs
+    gc.collect()
+    before = _status_mb("VmHWM")
+    t0 = time.perf_counter()
+    store = GraphStore(store_dir)
+    write, storing = store_writer(store), [0.0]
+
+    def timed_write(batch):
+        a = time.perf_counter()
+        write(batch)
+        storing[0] += time.perf_counter() - a
+
+    outcomes = list(write_in_batches(run_files(mapped_record, paths, jobs=jobs, limits=Limits()), timed_write))
+    documents = time.perf_counter() - t0
+    a = time.perf_counter()
+    policies = refresh_policies(store)
+    refresh = time.perf_counter() - a
+    a = time.perf_counter()
+    store.flush()
+    flush = time.perf_counter() - a
+    total = time.perf_counter() - t0
+    triples, peak = len(store), _status_mb("VmHWM")
+    del store
+    gc.collect()
+    return {
+        "docs": len(outcomes), "triples": triples, "policies": policies, "total_s": total,
+        "mapping_s": documents - storing[0], "store_s": storing[0], "refresh_s": refresh, "flush_s": flush,
+        "peak_mb": peak, "before_mb": before, "disk_mb": _dir_bytes(store_dir) / 2**20, "most": most,
+        "rare": rare, "most_cited": cited[most], "rare_cited": cited[rare], "jobs": jobs,
     }
 
 
@@ -236,11 +306,17 @@ def _run_child(args: list[str], timeout: float) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, counts: list[int], runs: int, budget: float, rdflib_max: int, work: Path) -> dict:
+def measure(size: int, counts: list[int], runs: int, budget: float, rdflib_max: int, work: Path,
+            jobs: int = 0, ingest_only: bool = False) -> dict:
     store_dir = work / f"store-{size}"
     common = ["--size", str(size), "--counts", ",".join(map(str, counts))]
     print(f"[{size:,}] budgetkg ingest …", file=sys.stderr, flush=True)
-    ingest = _run_child(["ox-ingest", *common, "--dir", str(store_dir)], timeout=3600)
+    if jobs:
+        ingest = _run_child(["ox-ingest-jobs", *common, "--dir", str(store_dir), "--jobs", str(jobs)], timeout=3600)
+    else:
+        ingest = _run_child(["ox-ingest", *common, "--dir", str(store_dir)], timeout=3600)
+    if ingest_only:
+        return {"size": size, "ingest": ingest, "query": {"policies": []}, "rdflib": None}
     print(f"[{size:,}] budgetkg trace …", file=sys.stderr, flush=True)
     numbers = [ingest["most"]] + ([ingest["rare"]] if ingest["rare"] != ingest["most"] else [])
     query = _run_child(["ox-query", "--dir", str(store_dir), "--runs", str(runs), "--numbers", json.dumps(numbers)],
@@ -334,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib-budget", type=float, default=60.0, help="seconds per policy for rdflib's runs")
     ap.add_argument("--rdflib-max", type=int, default=1_000_000, help="largest size rdflib is run at")
     ap.add_argument("--json", help="also write the raw figures here")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="map in N worker processes and write in batches, as `ingest --jobs N` (default 0: "
+                         "in this process, one put_document per document)")
+    ap.add_argument("--ingest-only", action="store_true", help="measure ingest alone (no trace, no rdflib)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--counts", help=argparse.SUPPRESS)
@@ -347,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         counts = [int(c) for c in args.counts.split(",")] if args.counts else []
         if args.child == "ox-ingest":
             out = child_ox_ingest(args.size, counts, Path(args.dir))
+        elif args.child == "ox-ingest-jobs":
+            out = child_ox_ingest_jobs(args.size, counts, Path(args.dir), args.jobs)
         elif args.child == "ox-query":
             out = child_ox_query(Path(args.dir), json.loads(args.numbers), args.runs)
         elif args.child == "rdflib":
@@ -365,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="budgetkg-bench-") as tmp:
         for size in sizes:
-            results.append(measure(size, counts, args.runs, args.rdflib_budget, args.rdflib_max, Path(tmp)))
+            results.append(measure(size, counts, args.runs, args.rdflib_budget, args.rdflib_max, Path(tmp),
+                                   args.jobs, args.ingest_only))
     print(f"# {environment()}; seeds' triples per document {counts}; wall {time.perf_counter() - started:.0f} s; "
           f"load average {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end\n")
     print(table(results, args.rdflib_budget))

@@ -14,7 +14,7 @@ from budgetkg.extract.budget_tables import extract_budget_tables
 from budgetkg.extract.citations import add_text_citations
 from budgetkg.extract.department_kpis import read_department_kpis
 from budgetkg.extract.load import SUFFIXES, load_document
-from budgetkg.extract.model import Document, Record
+from budgetkg.extract.model import Document, Issue, Record
 from budgetkg.extract.perf_table import find_blocks, kpi_mode, read_projects
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.segment import segment
@@ -34,6 +34,8 @@ def extract_document(doc: Document) -> Record:
     budget = extract_budget_tables(rows)
     blocks = find_blocks(rows)
     projects, project_issues = read_projects(rows, doc.family, blocks)
+    if not blocks:  # said like the missing budget tables: a cut-off file often ends before them
+        project_issues.append(Issue(None, "no 项目支出绩效目标表 found"))
     projects = add_text_citations(projects, rows)
     dept_kpis, dept_issues, dept_span = read_department_kpis(rows, kpi_mode(doc.family))
     return Record(
@@ -85,13 +87,24 @@ def extract_many(paths: Iterable[str]) -> Iterator[Record | Failure]:
     """Extract files one by one; a file that fails is reported and the rest go on."""
     for path in paths:
         try:
-            yield extract_file(path)
-        except UnreadableInput as err:
-            yield Failure(path, str(err))
-        except OSError as err:
-            yield Failure(path, f"cannot open: {err.strerror or err}")
-        except RecursionError:
-            yield Failure(path, "document too deeply nested to read")
-        except Exception as err:  # noqa: BLE001 - one bad document must not stop a batch
+            yield extract_or_fail(path)
+        except MemoryError as err:  # in-process there is no limit to name: one more failure
             yield Failure(path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+
+
+def extract_or_fail(path: str) -> Record | Failure:
+    """One file's record, or why it cannot be read: the task `extract --jobs` runs in a worker.
+    MemoryError passes through, since under a worker's limit extract/workers.py names it."""
+    try:
+        return extract_file(path)
+    except UnreadableInput as err:
+        return Failure(path, err.reason)
+    except OSError as err:
+        return Failure(path, f"cannot open: {err.strerror or err}")
+    except RecursionError:
+        return Failure(path, "document too deeply nested to read")
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001 - one bad document must not stop a batch
+        return Failure(path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
 

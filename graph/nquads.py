@@ -1,0 +1,84 @@
+"""Documents → one N-Quads file, for a triple store server's own bulk loader (Virtuoso's ld_dir,
+`oxigraph load`, GraphDB's ImportRDF): the same quads `budgetkg ingest` would put in a store —
+each document's named graph, its catalog entry, and the policies graph resolved across all of
+them — without a store.
+
+The policies graph is resolved from the citations the workers read out of each record
+(Prepared.mentions), sorted as graph/policy_graph.py sorts those it reads back from a store, so
+the file and the store hold the same policies graph, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from budgetkg.extract.policies import Mention, resolve
+from budgetkg.graph.ingest import Prepared
+from budgetkg.graph.map_policies import POLICIES_GRAPH, policies_to_triples
+from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
+from budgetkg.graph.policy_graph import POLICIES_SOURCE
+from budgetkg.graph.store import CATALOG, StoredDocument, as_nquads
+from budgetkg.ontology.namespace import BK
+
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+class DuplicateDocument(ValueError):
+    """A second file of the same name: its graph is already in the file and cannot be replaced."""
+
+
+class NQuadsWriter:
+    """Writes batches of documents (a graph.ingest Writer) to `out`; `finish` adds the policies."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.graphs: set[str] = set()
+        self.mentions: list[Mention] = []
+        self.quads = 0
+
+    def __call__(self, docs: Sequence[Prepared]) -> None:
+        """Write the documents, all or none (checked and converted before anything is written)."""
+        for d in docs:
+            if d.doc.graph in self.graphs:
+                raise DuplicateDocument(
+                    f"an earlier file has the same name ({d.doc.source}), which names the graph; "
+                    "an N-Quads file cannot replace it: rename one of them")
+        chunks = [as_nquads(d.ntriples, ox.NamedNode(d.doc.graph)) if d.ntriples else b"" for d in docs]
+        for d, chunk in zip(docs, chunks):
+            self._write(chunk + catalog_nquads(d.doc), d.doc.triples + 3)
+            self.graphs.add(d.doc.graph)
+            self.mentions.extend(d.mentions)
+
+    def finish(self) -> int:
+        """Write the policies graph resolved from every written document; the number of policies."""
+        doc, body, count = policies_document(self.mentions)
+        self._write(as_nquads(body, ox.NamedNode(POLICIES_GRAPH)) + catalog_nquads(doc), doc.triples + 3)
+        return count
+
+    def _write(self, data: bytes, quads: int) -> None:
+        self.out.write(data)
+        self.quads += quads
+
+
+def policies_document(mentions: Sequence[Mention]) -> tuple[StoredDocument, bytes, int]:
+    """The policies graph resolved from `mentions` as graph/policy_graph.refresh_policies
+    resolves the stored ones: its catalog entry, N-Triples and number of policies."""
+    policies = resolve(sorted(mentions, key=lambda m: (m.source, m.line, m.raw)))
+    body = lines_to_bytes(policies_to_triples(policies, NTRIPLES))
+    doc = StoredDocument(POLICIES_GRAPH, POLICIES_SOURCE, hashlib.sha256(body).hexdigest(), body.count(b"\n"))
+    return doc, body, len(policies)
+
+
+def catalog_nquads(doc: StoredDocument) -> bytes:
+    """A document's catalog entry as the store writes it (graph/store.py), in N-Quads."""
+    graph, catalog = ox.NamedNode(doc.graph), ox.NamedNode(CATALOG)
+    quads = [
+        ox.Quad(graph, ox.NamedNode(str(BK.sourceFile)), ox.Literal(doc.source), catalog),
+        ox.Quad(graph, ox.NamedNode(str(BK.sha256)), ox.Literal(doc.sha256), catalog),
+        ox.Quad(graph, ox.NamedNode(str(BK.tripleCount)), ox.Literal(str(doc.triples), datatype=_XSD_INTEGER),
+                catalog),
+    ]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
