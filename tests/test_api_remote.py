@@ -270,9 +270,14 @@ def test_a_worker_lost_while_the_store_server_is_down_comes_back_with_it(tmp_pat
     with running("oxigraph", tmp_path / "oxigraph") as server:
         engine = QueryEngine(server.url, workers=1, time_limit_s=10).start()
         try:
+            assert isinstance(engine.run(ask), Rendered)  # its worker has opened the store
             stop(server)
+            # With the server down a query fails in well under the 1 ms the poll can wait, so the
+            # job that overruns is one whose local parse alone takes longer.
+            values = " ".join(f"<urn:x:{i}>" for i in range(200_000))
+            slow = QueryJob(f"ASK {{ VALUES ?x {{ {values} }} }}", negotiate(None), max_rows=10)
             with pytest.raises(QueryTimeout):
-                engine.run(ask, time_limit_s=1e-6)  # its worker is killed; a new one cannot start
+                engine.run(slow, time_limit_s=0.01)  # its worker is killed; a new one cannot start
             time.sleep(5.5)  # down longer than a few quick retries would wait
             with _restarted(server):
                 assert isinstance(engine.run(ask), Rendered)
