@@ -30,12 +30,15 @@ def _load(paths: list[str]) -> list[tuple[str, str, int]]:
 
 
 def _clear_caches() -> None:
-    """Forget memoized labels and values, so repeated runs measure unseen documents."""
-    import gc
+    """Forget memoized labels and values, so repeated runs measure unseen documents.
+
+    Vocabulary loaders (lru_cache(maxsize=1): the CSV files, the patterns built from them) are
+    kept: a process loads them once whatever the number of documents it reads."""
     import functools
+    import gc
 
     for obj in gc.get_objects():
-        if isinstance(obj, functools._lru_cache_wrapper):
+        if isinstance(obj, functools._lru_cache_wrapper) and (obj.cache_parameters()["maxsize"] or 0) > 1:
             obj.cache_clear()
 
 
