@@ -247,3 +247,42 @@ def test_serve_explains_a_bad_setting_or_a_missing_store(tmp_path, args, env, me
     result = subprocess.run([str(BIN), "serve", *[a.format(tmp=tmp_path) for a in args]],
                             capture_output=True, text=True, env=environment, timeout=60, check=False)
     assert result.returncode == 2 and message in result.stderr
+
+
+# --- the limits under load ----------------------------------------------------------------------
+def test_every_limit_holds_when_many_clients_press_at_once(tmp_path):
+    """36 clients at once — slow queries, oversized bodies, answers past the row limit — each get
+    their documented answer (503, 413, 200 cut and marked), no other error, and the server then
+    answers at once with the store unchanged."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = build_store(tmp_path / "store")
+    before = store_quads(store)
+    big = "ASK { ?s ?p ?o } #" + "x" * MAX_BODY
+    with serve(store, "--time-limit-ms", str(TIME_LIMIT_MS), "--max-body-bytes", str(MAX_BODY),
+               "--max-rows", "5", "--workers", "2") as server:
+        def send(kind: str) -> tuple[str, httpx.Response]:
+            if kind == "slow":
+                return kind, _query(server, SLOW)
+            if kind == "oversized":
+                return kind, httpx.post(server.sparql, content=big.encode(), timeout=60,
+                                        headers={"Content-Type": "application/sparql-query"})
+            return kind, _query(server, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+        with ThreadPoolExecutor(max_workers=36) as pool:
+            answers = list(pool.map(send, ["slow", "oversized", "rows"] * 12))
+        for kind, r in answers:
+            if kind == "slow":  # stopped at the time limit, or refused while both workers were busy
+                assert _error(r, 503)["title"] in {"Query timeout", "Server busy"}
+            elif kind == "oversized":
+                _error(r, 413)
+            else:  # answered when a worker was free, cut at the row limit — or refused as busy
+                assert r.status_code in (200, 503), r.text
+                if r.status_code == 200:
+                    assert r.headers["x-truncated"] == "true"
+                    assert len(r.json()["results"]["bindings"]) == 5
+        assert sum(1 for kind, r in answers if kind == "rows" and r.status_code == 200) > 0
+        started = time.monotonic()
+        assert _query(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
+        assert time.monotonic() - started < 5
+    assert store_quads(store) == before
