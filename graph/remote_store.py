@@ -160,6 +160,9 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the server made each request durable before answering it."""
 
+    def optimize(self) -> None:
+        """Nothing to do: the server manages its own storage."""
+
     # --- reading --------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         """The complete documents, in graph-IRI order."""

@@ -66,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
     if stored and not args.dry_run:
         policies = _resolve_policies(store, mentions)
         _say(args, f"budgetkg: policies resolved across the store: {policies}")
+        store.optimize()
     store.flush()
     _say(args, f"budgetkg: {stored} document(s) {'checked' if args.dry_run else 'stored'}, {rejected} rejected; "
                f"store holds {_disclosures(store)} disclosure(s), {len(store)} triples")
