@@ -80,7 +80,6 @@ def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
     import corpus
     from budgetkg.graph.ingest import document_bytes
     from budgetkg.graph.iri import graph_iri
-    from budgetkg.graph.policy_graph import refresh_policies
     from budgetkg.graph.store import GraphStore, StoredDocument
 
     docs = _corpus(size, counts)
@@ -99,16 +98,8 @@ def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
         store.put_document(StoredDocument(graph_iri(record.source), record.source, "0" * 64, count), body)
         storing += time.perf_counter() - b
         mapping += b - a
-    a = time.perf_counter()
-    policies = refresh_policies(store)
-    refresh = time.perf_counter() - a
-    a = time.perf_counter()
-    store.optimize()  # as `budgetkg ingest` does after writing
-    store.flush()
-    flush = time.perf_counter() - a
+    policies, refresh, flush, triples, peak = _finish_ingest(store)
     total = time.perf_counter() - t0
-    triples = len(store)
-    peak = _status_mb("VmHWM")
     del store
     gc.collect()
     return {
@@ -140,7 +131,6 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
     import corpus
     from budgetkg.extract.workers import Limits, run_files
     from budgetkg.graph.ingest import store_writer, write_in_batches
-    from budgetkg.graph.policy_graph import refresh_policies
     from budgetkg.graph.store import GraphStore
 
     docs = _corpus(size, counts)
@@ -167,15 +157,8 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
 
     outcomes = list(write_in_batches(run_files(mapped_record, paths, jobs=jobs, limits=Limits()), timed_write))
     documents = time.perf_counter() - t0
-    a = time.perf_counter()
-    policies = refresh_policies(store)
-    refresh = time.perf_counter() - a
-    a = time.perf_counter()
-    store.optimize()  # as `budgetkg ingest` does after writing
-    store.flush()
-    flush = time.perf_counter() - a
+    policies, refresh, flush, triples, peak = _finish_ingest(store)
     total = time.perf_counter() - t0
-    triples, peak = len(store), _status_mb("VmHWM")
     del store
     gc.collect()
     return {
@@ -184,6 +167,20 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
         "peak_mb": peak, "before_mb": before, "disk_mb": _dir_bytes(store_dir) / 2**20, "most": most,
         "rare": rare, "most_cited": cited[most], "rare_cited": cited[rare], "jobs": jobs,
     }
+
+
+def _finish_ingest(store) -> tuple[int, float, float, int, float]:
+    """What `budgetkg ingest` does after writing: policies, optimize, flush. (policies, refresh
+    seconds, optimize+flush seconds, triples, peak MB)."""
+    from budgetkg.graph.policy_graph import refresh_policies
+
+    a = time.perf_counter()
+    policies = refresh_policies(store)
+    refresh = time.perf_counter() - a
+    a = time.perf_counter()
+    store.optimize()
+    store.flush()
+    return policies, refresh, time.perf_counter() - a, len(store), _status_mb("VmHWM")
 
 
 def child_ox_query(store_dir: Path, numbers: list[str], runs: int) -> dict:
