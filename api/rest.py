@@ -28,6 +28,16 @@ PROJECT_BASE = BASE + "project/"
 POLICY_BASE = BASE + "policy/"
 ORG_BASE = BASE + "org/"
 MAX_LIMIT = 1000
+# What a KPI ?k shows wherever the API lists KPIs: column, levels, name, parsed target.
+KPI_FIELDS = """
+    OPTIONAL { ?k bk:column ?col }
+    OPTIONAL { ?k bk:level1Indicator/skos:prefLabel ?l1 }
+    OPTIONAL { ?k bk:level2Indicator/skos:prefLabel ?l2 }
+    OPTIONAL { ?k bk:indicator/skos:prefLabel ?name }
+    OPTIONAL { ?k bk:comparator ?cmp }
+    OPTIONAL { ?k bk:targetNumber ?num }
+    OPTIONAL { ?k bk:targetUnit ?unit }
+"""
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items in this page")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip (paging)")]

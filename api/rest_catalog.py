@@ -96,14 +96,7 @@ SELECT ?owner ?pname ?dept ?year ?col ?l1 ?l2 ?name ?value ?cmp ?num ?unit ?sour
   GRAPH ?g {{
     ?owner bk:kpi ?k . ?k bk:targetText ?value .
     %s
-    OPTIONAL {{ ?k bk:column ?col }}
-    OPTIONAL {{ ?k bk:level1Indicator/skos:prefLabel ?l1 }}
-    OPTIONAL {{ ?k bk:level2Indicator/skos:prefLabel ?l2 }}
-    OPTIONAL {{ ?k bk:indicator/skos:prefLabel ?name }}
-    OPTIONAL {{ ?k bk:comparator ?cmp }}
-    OPTIONAL {{ ?k bk:targetNumber ?num }}
-    OPTIONAL {{ ?k bk:targetUnit ?unit }}
-    OPTIONAL {{ ?k prov:wasDerivedFrom/bk:line ?line }}
+{rest.KPI_FIELDS}    OPTIONAL {{ ?k prov:wasDerivedFrom/bk:line ?line }}
     OPTIONAL {{ ?owner rdfs:label ?pname }}
     OPTIONAL {{ ?owner bk:supervisingDepartment/skos:prefLabel ?dept }}
     OPTIONAL {{ ?owner bk:budgetYear ?year }}

@@ -244,14 +244,7 @@ SELECT ?source ?col ?l1 ?l2 ?name ?value ?cmp ?num ?unit ?line WHERE {{
   GRAPH ?g {{
     ?project bk:kpi ?k . ?k bk:targetText ?value .
     OPTIONAL {{ ?k prov:wasDerivedFrom/bk:line ?line }}
-    OPTIONAL {{ ?k bk:column ?col }}
-    OPTIONAL {{ ?k bk:level1Indicator/skos:prefLabel ?l1 }}
-    OPTIONAL {{ ?k bk:level2Indicator/skos:prefLabel ?l2 }}
-    OPTIONAL {{ ?k bk:indicator/skos:prefLabel ?name }}
-    OPTIONAL {{ ?k bk:comparator ?cmp }}
-    OPTIONAL {{ ?k bk:targetNumber ?num }}
-    OPTIONAL {{ ?k bk:targetUnit ?unit }}
-  }}
+{rest.KPI_FIELDS}  }}
   GRAPH <{CATALOG}> {{ ?g bk:sourceFile ?source }}
 }} ORDER BY ?source ?line ?col"""
 

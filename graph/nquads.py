@@ -10,16 +10,14 @@ the file and the store hold the same policies graph, byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from budgetkg.extract.policies import Mention, resolve
+from budgetkg.extract.policies import Mention
 from budgetkg.graph.ingest import Prepared
-from budgetkg.graph.map_policies import POLICIES_GRAPH, policies_to_triples
-from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
-from budgetkg.graph.policy_graph import POLICIES_SOURCE
+from budgetkg.graph.map_policies import POLICIES_GRAPH
+from budgetkg.graph.policy_graph import policies_document
 from budgetkg.graph.store import CATALOG, StoredDocument, as_nquads
 from budgetkg.ontology.namespace import BK
 
@@ -61,15 +59,6 @@ class NQuadsWriter:
     def _write(self, data: bytes, quads: int) -> None:
         self.out.write(data)
         self.quads += quads
-
-
-def policies_document(mentions: Sequence[Mention]) -> tuple[StoredDocument, bytes, int]:
-    """The policies graph resolved from `mentions` as graph/policy_graph.refresh_policies
-    resolves the stored ones: its catalog entry, N-Triples and number of policies."""
-    policies = resolve(sorted(mentions, key=lambda m: (m.source, m.line, m.raw)))
-    body = lines_to_bytes(policies_to_triples(policies, NTRIPLES))
-    doc = StoredDocument(POLICIES_GRAPH, POLICIES_SOURCE, hashlib.sha256(body).hexdigest(), body.count(b"\n"))
-    return doc, body, len(policies)
 
 
 def catalog_nquads(doc: StoredDocument) -> bytes:

@@ -10,6 +10,7 @@ has to be extracted again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from budgetkg.extract.policies import Mention, resolve
 from budgetkg.graph.map_policies import POLICIES_GRAPH, policies_to_triples
@@ -46,17 +47,28 @@ SELECT ?source ?pname ?pline ?rel ?raw ?title ?number ?trunc ?line ?end ?annual 
 def stored_mentions(store: Store) -> list[Mention]:
     """Every citation in the stored documents, as extract.policies reads them."""
     rows = store.select(sparql_prologue() + _MENTIONS % CATALOG)
-    return sorted((_mention(r) for r in rows), key=lambda m: (m.source, m.line, m.raw))
+    return sorted((_mention(r) for r in rows), key=_mention_order)
 
 
 def refresh_policies(store: Store) -> int:
     """Replace the policies graph from the stored citations; the number of policies."""
-    policies = resolve(stored_mentions(store))
+    doc, body, count = policies_document(stored_mentions(store))
+    store.put_document(doc, body)
+    return count
+
+
+def policies_document(mentions: Sequence[Mention]) -> tuple[StoredDocument, bytes, int]:
+    """The policies graph resolved from `mentions` (in the order the store reads them back, so
+    any source of the same citations gives the same bytes): its catalog entry, N-Triples and
+    number of policies."""
+    policies = resolve(sorted(mentions, key=_mention_order))
     body = lines_to_bytes(policies_to_triples(policies, NTRIPLES))
-    count = body.count(b"\n")
-    digest = hashlib.sha256(body).hexdigest()
-    store.put_document(StoredDocument(POLICIES_GRAPH, POLICIES_SOURCE, digest, count), body)
-    return len(policies)
+    doc = StoredDocument(POLICIES_GRAPH, POLICIES_SOURCE, hashlib.sha256(body).hexdigest(), body.count(b"\n"))
+    return doc, body, len(policies)
+
+
+def _mention_order(m: Mention) -> tuple:
+    return (m.source, m.line, m.raw)
 
 
 def _mention(r) -> Mention:

@@ -13,8 +13,8 @@ from budgetkg.extract.pipeline import expand_inputs
 from budgetkg.extract.workers import WorkerError
 from budgetkg.graph.ingest import BatchSize, Ingested, Rejected, ingest_files, store_writer
 from budgetkg.graph.map_policies import POLICIES_GRAPH
-from budgetkg.graph.nquads import NQuadsWriter, policies_document
-from budgetkg.graph.policy_graph import refresh_policies
+from budgetkg.graph.nquads import NQuadsWriter
+from budgetkg.graph.policy_graph import policies_document, refresh_policies
 
 NAME = "ingest"
 HELP = "extract disclosures and add or replace them in the store"

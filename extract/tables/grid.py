@@ -21,7 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Row
-from .text import is_amount, is_meta, norm, parse_amount, split_cells, split_leading_amount
+from .text import (
+    COLUMN_NUMBER,
+    is_amount,
+    is_meta,
+    norm,
+    parse_amount,
+    split_cells,
+    split_leading_amount,
+)
 
 # Printed column headers → column keys; a header cell is matched after its year is cut off.
 COLUMN_WORDS: dict[str, str] = {
@@ -36,7 +44,6 @@ COLUMN_WORDS: dict[str, str] = {
 _YEAR = re.compile(r"^20\d\d(?:年度?)?")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _DIGITS = re.compile(r"\d{3,9}")
-_COLUMN_NUMBER = re.compile(r"\d{1,2}")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D)"
 )
@@ -131,7 +138,7 @@ def data_start(rows: Sequence[Row]) -> int:
 
 def _amounts_follow(rows: Sequence[Row], k: int) -> bool:
     nxt = rows[k + 1].filled if k + 1 < len(rows) else ()
-    return bool(nxt) and all(is_amount(c) for c in nxt) and not _COLUMN_NUMBER.fullmatch(nxt[0])
+    return bool(nxt) and all(is_amount(c) for c in nxt) and not COLUMN_NUMBER.fullmatch(nxt[0])
 
 
 def _unrepeat(cells: Sequence[str]) -> list[str]:

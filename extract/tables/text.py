@@ -29,7 +29,7 @@ _SEPARATORS = re.compile(r"[\s,，]")
 _STARTS_NUMBER = re.compile(r"\s*[-－]?[0-9０-９]")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _YEAR_PREFIX = re.compile(r"^20\d\d年度?")
-_COLUMN_NUMBER = re.compile(r"\d{1,2}")
+COLUMN_NUMBER = re.compile(r"\d{1,2}")  # a column-number row: 1 2 3 …
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "部门合计", "单位合计"})
 HEADER_WORDS = (
     "项目名称", "单位名称", "科目编码", "科目名称", "合计", "小计", "总计", "财政拨款",
@@ -212,7 +212,7 @@ def is_header_row(row: Row) -> bool:
     piece of a name ("支出") is not taken for a header.
     """
     filled = [_YEAR_PREFIX.sub("", norm(c)) for c in row.filled]
-    if filled and all(_COLUMN_NUMBER.fullmatch(c) for c in filled):
+    if filled and all(COLUMN_NUMBER.fullmatch(c) for c in filled):
         return True
     pieces = all(c and any(c in w for w in HEADER_WORDS) for c in filled)
     return bool(filled) and pieces and any(c in HEADER_WORDS for c in filled)
