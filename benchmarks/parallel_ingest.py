@@ -51,7 +51,10 @@ def seed_copies(out: Path, copies: int) -> Path:
 
 
 def synth_corpus(out: Path, docs: int) -> Path:
-    """`docs` synthetic disclosures (benchmarks/synth.py, seed 1), or seed copies without it."""
+    """`docs` synthetic disclosures (benchmarks/synth.py, seed 1), or seed copies without it;
+    a folder that already holds `docs` files is taken as made (--corpora reuses them)."""
+    if out.is_dir() and sum(1 for _ in out.iterdir()) == docs:
+        return out
     try:
         import synth
     except ImportError:
@@ -128,22 +131,40 @@ def _field_kb(path: str, field: str) -> int:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the PSS sum of a process and its descendants; keeps the peak, and the root's VmHWM."""
+    """Samples the PSS sum of a process and its descendants; keeps the peak, the root's VmHWM,
+    and every `log_every` seconds a timeline point (seconds, documents done, tree PSS MB, writer
+    RSS MB) so growth with corpus size shows, not only the peak."""
 
-    def __init__(self, pid: int, every: float = 0.05):
+    def __init__(self, pid: int, every: float = 0.05, log_every: float = 5.0):
         super().__init__(daemon=True)
-        self.pid, self.every = pid, every
+        self.pid, self.every, self.log_every = pid, every, log_every
         self.peak_kb = self.root_hwm_kb = self.most_procs = 0
+        self.done = 0  # documents reported on stderr, set by the reader
+        self.timeline: list[tuple[float, int, float, float]] = []
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        start, next_log = time.perf_counter(), 0.0
         while not self.stopped.is_set():
             procs = _tree(self.pid)
             total = sum(_field_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in procs)
             self.peak_kb = max(self.peak_kb, total)
             self.most_procs = max(self.most_procs, len(procs))
             self.root_hwm_kb = max(self.root_hwm_kb, _field_kb(f"/proc/{self.pid}/status", "VmHWM:"))
+            now = time.perf_counter() - start
+            if now >= next_log:
+                rss = _field_kb(f"/proc/{self.pid}/status", "VmRSS:")
+                self.timeline.append((round(now, 1), self.done, round(total / 1024), round(rss / 1024)))
+                next_log = now + self.log_every
             self.stopped.wait(self.every)
+
+
+def _done(line: str) -> int | None:
+    """k of a progress line '[k/N] file: ...'."""
+    if line.startswith("[") and "/" in line[:24]:
+        head = line[1:line.index("/")]
+        return int(head) if head.isdigit() else None
+    return None
 
 
 def run_ingest(folder: Path, store: Path, jobs: int, extra: list[str] = ()) -> dict:
@@ -153,7 +174,10 @@ def run_ingest(folder: Path, store: Path, jobs: int, extra: list[str] = ()) -> d
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     sampler = TreeMemory(proc.pid)
     sampler.start()
-    lines = [(time.perf_counter() - start, line.rstrip()) for line in proc.stderr]
+    lines = []
+    for line in proc.stderr:
+        lines.append((time.perf_counter() - start, line.rstrip()))
+        sampler.done = _done(line) or sampler.done
     proc.wait()
     wall = time.perf_counter() - start
     sampler.stopped.set()
@@ -162,6 +186,7 @@ def run_ingest(folder: Path, store: Path, jobs: int, extra: list[str] = ()) -> d
         raise SystemExit(f"ingest failed ({proc.returncode}): {lines[-5:]}")
     return {"wall_s": wall, "lines": lines, "peak_tree_mb": sampler.peak_kb / 1024,
             "peak_writer_mb": sampler.root_hwm_kb / 1024, "processes": sampler.most_procs,
+            "timeline": sampler.timeline,
             "triples": _triples(store)}
 
 
@@ -189,11 +214,11 @@ def part_extract(work: Path, jobs_list: list[int], runs: int, copies: int) -> li
     return out
 
 
-def part_memory(work: Path, sizes: list[int], jobs: int) -> list[dict]:
+def part_memory(work: Path, sizes: list[int], jobs: int, corpora: Path | None = None) -> list[dict]:
     out = []
     for size in sizes:
-        folder = synth_corpus(work / f"corpus-{size}", size)
-        result = run_ingest(folder, work / f"store-{size}", jobs, ["-q"])
+        folder = synth_corpus((corpora or work) / f"corpus-{size}", size)
+        result = run_ingest(folder, work / f"store-{size}", jobs)
         result.pop("lines")
         out.append({"docs": size, "mb": _mb(folder), "jobs": jobs, **result})
         shutil.rmtree(work / f"store-{size}")
@@ -241,6 +266,7 @@ def report(results: dict) -> str:
             lines.append(f"| {r['docs']:,} | {r['mb']:.1f} | {r['triples']:,} | {r['jobs']} | {r['wall_s']:.1f} "
                          f"| {r['triples'] / r['wall_s']:,.0f} | {r['peak_tree_mb']:.0f} | {r['peak_writer_mb']:.0f} |")
         lines.append("")
+        lines += _timeline_table(results["memory"][-1])
     if "million" in results:
         lines += ["The 1 M-triple corpus (seed copies) through `budgetkg ingest`:", "",
                   ("| jobs | docs | MB | triples | total s | documents s | refresh_policies s | flush + count s "
@@ -252,6 +278,20 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _timeline_table(run: dict) -> list[str]:
+    """Memory of the largest run at each tenth of its documents: flat or growing."""
+    points, lines = run.get("timeline") or [], []
+    if not points:
+        return lines
+    lines += [f"Memory while ingesting the {run['docs']:,} documents (at each tenth of them):", "",
+              "| documents done | seconds | tree PSS MB | writer RSS MB |", "|---:|---:|---:|---:|"]
+    for tenth in range(1, 11):
+        want = run["docs"] * tenth // 10
+        seconds, done, tree, rss = next((p for p in points if p[1] >= want), points[-1])
+        lines.append(f"| {done:,} | {seconds:.0f} | {tree} | {rss} |")
+    return lines + [""]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--parts", default="extract,memory,million")
@@ -260,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--copies", type=int, default=8, help="copies of each seed for the extraction figure")
     ap.add_argument("--sizes", default="100,1000", help="corpus sizes (documents) for the memory part")
     ap.add_argument("--target", type=int, default=1_000_000, help="triples of the million part")
+    ap.add_argument("--corpora", type=Path, help="keep the memory part's corpora here and reuse them")
     ap.add_argument("--json", help="also write the raw figures here")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -275,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         if "extract" in parts:
             results["extract"] = part_extract(work, jobs, args.runs, args.copies)
         if "memory" in parts:
-            results["memory"] = part_memory(work, [int(s) for s in args.sizes.split(",")], max(jobs))
+            results["memory"] = part_memory(work, [int(s) for s in args.sizes.split(",")], max(jobs),
+                                            args.corpora)
         if "million" in parts:
             results["million"] = part_million(work, jobs, args.target)
     print(f"# {os.cpu_count()} cores; load average {load[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end; "

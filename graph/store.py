@@ -24,6 +24,7 @@ here by `catalog_update`, `mark` and `entry`; both stores answer the protocol in
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ _SOURCE = ox.NamedNode(str(BK.sourceFile))
 _SHA256 = ox.NamedNode(str(BK.sha256))
 _TRIPLES = ox.NamedNode(str(BK.tripleCount))
 _WRITING = ox.NamedNode(str(BK.beingWritten))
+
+
+LOADERS = min(4, os.cpu_count() or 1)  # concurrent bulk loads per batch (see _load_parallel)
 
 
 class StoreError(Exception):
@@ -90,9 +94,24 @@ class GraphStore:
                 self._ox.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             elif nt:
                 batched.append(as_nquads(nt, graph))
-        if batched:
-            self._ox.bulk_load(b"".join(batched), format=ox.RdfFormat.N_QUADS)
+        self._load_parallel(batched)
         self._catalog_many(graphs, [entry(g, doc) for (doc, _), g in zip(items, graphs)])
+
+    def _load_parallel(self, nquads: list[bytes]) -> None:
+        """Bulk-load documents' N-Quads as LOADERS loads at once, cut at line ends.
+
+        One `bulk_load` sorts and writes its index files on one thread, and it releases the
+        GIL: cut in parts loaded concurrently, a batch takes about half the wall time on two
+        cores and less CPU (smaller sorts). N-Quads lines stand alone (no blank nodes here) and
+        every document of the batch is already marked, so the crash guarantee is unchanged."""
+        parts = split_lines(b"".join(nquads), LOADERS)
+        if len(parts) <= 1:
+            for part in parts:
+                self._ox.bulk_load(part, format=ox.RdfFormat.N_QUADS)
+            return
+        with ThreadPoolExecutor(len(parts), thread_name_prefix="budgetkg-load") as pool:
+            for done in [pool.submit(self._ox.bulk_load, part, format=ox.RdfFormat.N_QUADS) for part in parts]:
+                done.result()
 
     def delete_document(self, graph_iri: str) -> bool:
         """Remove a document's graph and catalog entry; False when it was not stored."""
@@ -188,6 +207,17 @@ def as_nquads(ntriples: bytes, graph: ox.NamedNode) -> bytes:
     if ntriples.count(b"\n") != ntriples.count(b" .\n") or not ntriples.endswith(b"\n"):
         raise ValueError("N-Triples for the store must end each line with ' .\\n'")
     return ntriples.replace(b" .\n", f" {graph} .\n".encode())
+
+
+def split_lines(data: bytes, parts: int) -> list[bytes]:
+    """`data` cut into at most `parts` pieces of about equal size, each ending at a line end."""
+    out, start, size = [], 0, -(-len(data) // max(parts, 1))
+    while start < len(data):
+        end = data.find(b"\n", min(start + size, len(data)) - 1)
+        end = len(data) if end < 0 else end + 1
+        out.append(data[start:end])
+        start = end
+    return out
 
 
 # --- the catalog protocol, shared with the remote store (pure builders of SPARQL text) ----------

@@ -7,11 +7,14 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 
 from budgetkg.graph.ntriples import to_ntriples
-from budgetkg.graph.store import GraphStore, StoreError, StoredDocument
+from budgetkg.graph import store as store_module
+from budgetkg.graph.store import GraphStore, StoreError, StoredDocument, split_lines
 
 EX = "http://example.org/"
 WRITING = "https://budgetkg.org/ontology#beingWritten"
@@ -45,6 +48,28 @@ def test_a_batch_write_stores_each_document_in_its_own_graph_as_single_writes_do
     assert [d.triples for d in batch.documents()] == [3, 5, 0]
     batch.put_documents(items[:2])  # replacing, not adding
     assert len(batch) == len(single)
+
+
+def test_a_batch_loaded_in_concurrent_parts_equals_the_batch_loaded_in_one(tmp_path, monkeypatch):
+    items = [_doc(name, n) for name, n in (("a", 2000), ("b", 1), ("c", 3500), ("d", 700))]
+    stores = {}
+    for loaders in (1, 3):
+        monkeypatch.setattr(store_module, "LOADERS", loaders)
+        stores[loaders] = GraphStore(tmp_path / str(loaders))
+        stores[loaders].put_documents(items)
+        stores[loaders].put_documents(items[1:])  # replaced, not added, in parts too
+    assert set(stores[3].engine) == set(stores[1].engine)
+    assert [d.triples for d in stores[3].documents()] == [2000, 1, 3500, 700]
+
+
+@given(st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=40),
+       st.integers(min_value=1, max_value=8))
+def test_split_lines_keeps_every_byte_in_order_and_cuts_only_at_line_ends(lines, parts):
+    data = b"".join(lines)
+    pieces = split_lines(data, parts)
+    assert b"".join(pieces) == data
+    assert len(pieces) <= parts
+    assert all(piece.endswith(b"\n") for piece in pieces)
 
 
 def test_blank_nodes_of_two_documents_in_one_batch_stay_apart(tmp_path):
