@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -135,10 +136,10 @@ class TreeMemory(threading.Thread):
     and every `log_every` seconds a timeline point (seconds, documents done, tree PSS MB, writer
     RSS MB) so growth with corpus size shows, not only the peak."""
 
-    def __init__(self, pid: int, every: float = 0.05, log_every: float = 5.0):
+    def __init__(self, pid: int, every: float = 0.05, log_every: float = 5.0, server_pid: int | None = None):
         super().__init__(daemon=True)
-        self.pid, self.every, self.log_every = pid, every, log_every
-        self.peak_kb = self.root_hwm_kb = self.most_procs = 0
+        self.pid, self.every, self.log_every, self.server_pid = pid, every, log_every, server_pid
+        self.peak_kb = self.root_hwm_kb = self.most_procs = self.server_peak_kb = 0
         self.done = 0  # documents reported on stderr, set by the reader
         self.timeline: list[tuple[float, int, float, float]] = []
         self.stopped = threading.Event()
@@ -151,10 +152,13 @@ class TreeMemory(threading.Thread):
             self.peak_kb = max(self.peak_kb, total)
             self.most_procs = max(self.most_procs, len(procs))
             self.root_hwm_kb = max(self.root_hwm_kb, _field_kb(f"/proc/{self.pid}/status", "VmHWM:"))
+            server = _field_kb(f"/proc/{self.server_pid}/status", "VmRSS:") if self.server_pid else 0
+            self.server_peak_kb = max(self.server_peak_kb, server)
             now = time.perf_counter() - start
             if now >= next_log:
                 rss = _field_kb(f"/proc/{self.pid}/status", "VmRSS:")
-                self.timeline.append((round(now, 1), self.done, round(total / 1024), round(rss / 1024)))
+                self.timeline.append((round(now, 1), self.done, round(total / 1024), round(rss / 1024),
+                                      round(server / 1024)))
                 next_log = now + self.log_every
             self.stopped.wait(self.every)
 
@@ -167,12 +171,14 @@ def _done(line: str) -> int | None:
     return None
 
 
-def run_ingest(folder: Path, store: Path, jobs: int, extra: list[str] = ()) -> dict:
-    """`budgetkg ingest` as a user runs it; wall time, stderr line times, peak memory."""
+def run_ingest(folder: Path, store: Path | str, jobs: int, extra: list[str] = (), server=None) -> dict:
+    """`budgetkg ingest` as a user runs it; wall time, stderr line times, peak memory (and the
+    store server's resident memory when `server` is one of tests/servers.py)."""
     cmd = [str(BIN), "ingest", str(folder), "--store", str(store), "--jobs", str(jobs), *extra]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    sampler = TreeMemory(proc.pid)
+    env = {**os.environ, **(server.env if server else {})}
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    sampler = TreeMemory(proc.pid, server_pid=server.process.pid if server else None)
     sampler.start()
     lines = []
     for line in proc.stderr:
@@ -186,11 +192,17 @@ def run_ingest(folder: Path, store: Path, jobs: int, extra: list[str] = ()) -> d
         raise SystemExit(f"ingest failed ({proc.returncode}): {lines[-5:]}")
     return {"wall_s": wall, "lines": lines, "peak_tree_mb": sampler.peak_kb / 1024,
             "peak_writer_mb": sampler.root_hwm_kb / 1024, "processes": sampler.most_procs,
-            "timeline": sampler.timeline,
-            "triples": _triples(store)}
+            "timeline": sampler.timeline, "peak_server_mb": sampler.server_peak_kb / 1024,
+            "triples": _triples(store, server)}
 
 
-def _triples(store: Path) -> int:
+def _triples(store: Path | str, server=None) -> int:
+    if server is not None:
+        from budgetkg.graph.remote_store import RemoteStore
+
+        rows = RemoteStore(str(store), read_only=True, env=server.env).select("SELECT (COUNT(*) AS ?n) "
+                                                                               "WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))["n"].value)
     import pyoxigraph as ox
 
     return len(ox.Store.read_only(str(store)))
@@ -214,15 +226,31 @@ def part_extract(work: Path, jobs_list: list[int], runs: int, copies: int) -> li
     return out
 
 
-def part_memory(work: Path, sizes: list[int], jobs: int, corpora: Path | None = None) -> list[dict]:
+def part_memory(work: Path, sizes: list[int], jobs: int, corpora: Path | None = None,
+                backend: str = "embedded") -> list[dict]:
     out = []
     for size in sizes:
         folder = synth_corpus((corpora or work) / f"corpus-{size}", size)
-        result = run_ingest(folder, work / f"store-{size}", jobs)
+        with _backend(backend, work / f"store-{size}") as (store, server):
+            result = run_ingest(folder, store, jobs, server=server)
         result.pop("lines")
-        out.append({"docs": size, "mb": _mb(folder), "jobs": jobs, **result})
+        out.append({"docs": size, "mb": _mb(folder), "jobs": jobs, "backend": backend, **result})
         shutil.rmtree(work / f"store-{size}")
     return out
+
+
+@contextmanager
+def _backend(name: str, where: Path):
+    """(--store value, server or None): a new directory, or a server of tests/servers.py there."""
+    if name == "embedded":
+        yield where, None
+        return
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from servers import running
+
+    options = {"buffers": 170_000} if name == "virtuoso" else {}  # ~1.3 GB page cache
+    with running(name, where, **options) as server:
+        yield server.url, server
 
 
 def part_million(work: Path, jobs_list: list[int], target: int) -> list[dict]:
@@ -259,12 +287,14 @@ def report(results: dict) -> str:
                          f"| {r['mb_s']:.2f} | {ratio} |")
         lines.append("")
     if "memory" in results:
-        lines += ["Ingest into a new embedded store against corpus size:", "",
-                  "| docs | MB | triples | jobs | wall s | triples/s | peak tree PSS MB | writer VmHWM MB |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"Ingest into a new {results['memory'][0].get('backend', 'embedded')} store against corpus size:", "",
+                  "| docs | MB | triples | jobs | wall s | triples/s | peak tree PSS MB | writer VmHWM MB "
+                  "| server peak RSS MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in results["memory"]:
+            server = f"{r['peak_server_mb']:.0f}" if r.get("peak_server_mb") else "—"
             lines.append(f"| {r['docs']:,} | {r['mb']:.1f} | {r['triples']:,} | {r['jobs']} | {r['wall_s']:.1f} "
-                         f"| {r['triples'] / r['wall_s']:,.0f} | {r['peak_tree_mb']:.0f} | {r['peak_writer_mb']:.0f} |")
+                         f"| {r['triples'] / r['wall_s']:,.0f} | {r['peak_tree_mb']:.0f} | {r['peak_writer_mb']:.0f} "
+                         f"| {server} |")
         lines.append("")
         lines += _timeline_table(results["memory"][-1])
     if "million" in results:
@@ -284,11 +314,12 @@ def _timeline_table(run: dict) -> list[str]:
     if not points:
         return lines
     lines += [f"Memory while ingesting the {run['docs']:,} documents (at each tenth of them):", "",
-              "| documents done | seconds | tree PSS MB | writer RSS MB |", "|---:|---:|---:|---:|"]
+              "| documents done | seconds | tree PSS MB | writer RSS MB | server RSS MB |",
+              "|---:|---:|---:|---:|---:|"]
     for tenth in range(1, 11):
         want = run["docs"] * tenth // 10
-        seconds, done, tree, rss = next((p for p in points if p[1] >= want), points[-1])
-        lines.append(f"| {done:,} | {seconds:.0f} | {tree} | {rss} |")
+        seconds, done, tree, rss, *server = next((p for p in points if p[1] >= want), points[-1])
+        lines.append(f"| {done:,} | {seconds:.0f} | {tree} | {rss} | {server[0] if server and server[0] else '—'} |")
     return lines + [""]
 
 
@@ -300,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--copies", type=int, default=8, help="copies of each seed for the extraction figure")
     ap.add_argument("--sizes", default="100,1000", help="corpus sizes (documents) for the memory part")
     ap.add_argument("--target", type=int, default=1_000_000, help="triples of the million part")
+    ap.add_argument("--backend", default="embedded", choices=["embedded", "oxigraph", "virtuoso"],
+                    help="the memory part's store: a new directory, or a server started on loopback")
     ap.add_argument("--corpora", type=Path, help="keep the memory part's corpora here and reuse them")
     ap.add_argument("--json", help="also write the raw figures here")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -317,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             results["extract"] = part_extract(work, jobs, args.runs, args.copies)
         if "memory" in parts:
             results["memory"] = part_memory(work, [int(s) for s in args.sizes.split(",")], max(jobs),
-                                            args.corpora)
+                                            args.corpora, args.backend)
         if "million" in parts:
             results["million"] = part_million(work, jobs, args.target)
     print(f"# {os.cpu_count()} cores; load average {load[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end; "

@@ -51,6 +51,19 @@ class Mention:
     truncated: bool = False
 
 
+_TEXT_FIELDS = ("source", "project", "relation", "title", "number", "raw")
+
+
+def sharing_strings(mentions: Iterable[Mention], pool: dict[str, str]) -> tuple[Mention, ...]:
+    """The mentions with each text taken from `pool` (added when new). A corpus cites a few
+    hundred policies thousands of times: mentions collected over a whole ingest would otherwise
+    hold one copy of a title per citation, half their memory (docs/benchmarks.md, Memory)."""
+    return tuple(
+        replace(m, **{f: pool.setdefault(v, v) for f in _TEXT_FIELDS if (v := getattr(m, f)) is not None})
+        for m in mentions
+    )
+
+
 @dataclass(frozen=True)
 class IssuerRef:
     """One issuer of a document: its code as written, and the authority when known."""

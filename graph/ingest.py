@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from budgetkg.extract.load import document_from_bytes
 from budgetkg.extract.model import Issue, Record
 from budgetkg.extract.pipeline import Failure, extract_document
-from budgetkg.extract.policies import Mention, mentions_of
+from budgetkg.extract.policies import Mention, mentions_of, sharing_strings
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.workers import Limits, run_files
 from budgetkg.graph.iri import graph_iri
@@ -156,10 +156,12 @@ def store_writer(store: Store, mentions: dict[str, tuple[Mention, ...]] | None =
     absent after a crash: see graph/store.py). With `mentions`, the citations of each document
     written are kept there by graph, so policies can be resolved without reading them back."""
 
+    pool: dict[str, str] = {}
+
     def write(docs: Sequence[Prepared]) -> None:
         store.put_documents([(d.doc, d.ntriples) for d in docs])
         if mentions is not None:
-            mentions.update((d.doc.graph, d.mentions) for d in docs)
+            mentions.update((d.doc.graph, sharing_strings(d.mentions, pool)) for d in docs)
 
     return write
 

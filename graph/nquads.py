@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from budgetkg.extract.policies import Mention
+from budgetkg.extract.policies import Mention, sharing_strings
 from budgetkg.graph.ingest import Prepared
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import policies_document
@@ -35,6 +35,7 @@ class NQuadsWriter:
         self.out = out
         self.graphs: set[str] = set()
         self.mentions: list[Mention] = []
+        self._strings: dict[str, str] = {}  # one copy of each title, number, … (sharing_strings)
         self.quads = 0
 
     def __call__(self, docs: Sequence[Prepared]) -> None:
@@ -48,7 +49,7 @@ class NQuadsWriter:
         for d, chunk in zip(docs, chunks):
             self._write(chunk + catalog_nquads(d.doc), d.doc.triples + 3)
             self.graphs.add(d.doc.graph)
-            self.mentions.extend(d.mentions)
+            self.mentions.extend(sharing_strings(d.mentions, self._strings))
 
     def finish(self) -> int:
         """Write the policies graph resolved from every written document; the number of policies."""

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from dataclasses import astuple
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from budgetkg.extract.policies import (
     policy_to_dict,
     resolve,
     resolve_policies,
+    sharing_strings,
 )
 from conftest import GOLD, SEEDS, gold_records, seed_paths
 
@@ -40,6 +42,18 @@ def mention(title=None, number=None, *, source="a.txt", project="P", line=10, fu
 
 def by_key(policies):
     return {p.key: p for p in policies}
+
+
+def test_mentions_collected_over_documents_keep_one_copy_of_each_title_and_the_same_policies(seed_records):
+    from budgetkg.extract.policies import mentions_of
+
+    pool: dict[str, str] = {}
+    copies = [[m for r in seed_records.values() for m in mentions_of(r)] for _ in range(2)]
+    copies[1] = [Mention(*(("".join(list(v)) if isinstance(v, str) else v) for v in astuple(m))) for m in copies[1]]
+    shared = [sharing_strings(ms, pool) for ms in copies]
+    assert shared[0] == tuple(copies[0]) and shared[1] == tuple(copies[1])
+    assert all(a.title is b.title and a.raw is b.raw for a, b in zip(*shared))
+    assert resolve(shared[0] + shared[1]) == resolve(copies[0] + copies[1])
 
 
 # --- identity -------------------------------------------------------------------------------
