@@ -11,7 +11,8 @@ Per size, three child processes (memory and caches isolated; peak memory is the 
 VmHWM from /proc/self/status, with the figure before ingest beside it):
 
 1. budgetkg ingest into a new store directory: per document, record → N-Triples
-   (graph.ingest.document_bytes) and GraphStore.put_document, then refresh_policies, optimize and flush (as the CLI).
+   (graph.ingest.document_bytes) and GraphStore.put_document, then refresh_policies from the
+   citations collected on the way (as the CLI does into a new store), optimize and flush.
    Mapping, store (put_document of ready bytes) and refresh_policies are timed apart; the store's
    size on disk is read after it is closed. With --jobs N, the way `budgetkg ingest --jobs N`
    writes instead: records (pickled to files beforehand, not timed) mapped in N worker processes
@@ -78,6 +79,7 @@ def _corpus(size: int, counts: list[int]):
 # --- child processes -------------------------------------------------------------------------------
 def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
     import corpus
+    from budgetkg.extract.policies import mentions_of
     from budgetkg.graph.ingest import document_bytes
     from budgetkg.graph.iri import graph_iri
     from budgetkg.graph.store import GraphStore, StoredDocument
@@ -90,15 +92,17 @@ def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
     t0 = time.perf_counter()
     store = GraphStore(store_dir)
     mapping = storing = 0.0
+    mentions = []
     for record in docs:
         a = time.perf_counter()
         body, count = document_bytes(record)
+        mentions += mentions_of(record)
         b = time.perf_counter()
         # The CLI hashes the file's bytes; no file here, so a stand-in (not timed apart, negligible).
         store.put_document(StoredDocument(graph_iri(record.source), record.source, "0" * 64, count), body)
         storing += time.perf_counter() - b
         mapping += b - a
-    policies, refresh, flush, triples, peak = _finish_ingest(store)
+    policies, refresh, flush, triples, peak = _finish_ingest(store, mentions)
     total = time.perf_counter() - t0
     del store
     gc.collect()
@@ -114,6 +118,7 @@ def mapped_record(path: str):
     """The worker's task with --jobs: a pickled record → a document ready for the writer."""
     import pickle
 
+    from budgetkg.extract.policies import mentions_of
     from budgetkg.graph.ingest import Ingested, Prepared, document_bytes
     from budgetkg.graph.iri import graph_iri
     from budgetkg.graph.store import StoredDocument
@@ -122,7 +127,7 @@ def mapped_record(path: str):
         record = pickle.load(fh)
     body, count = document_bytes(record)
     doc = StoredDocument(graph_iri(record.source), record.source, "0" * 64, count)
-    return Prepared(doc, body, Ingested(path, record.source, doc.graph, count, 0, ()), ())
+    return Prepared(doc, body, Ingested(path, record.source, doc.graph, count, 0, ()), tuple(mentions_of(record)))
 
 
 def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: int) -> dict:
@@ -148,7 +153,8 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
     before = _status_mb("VmHWM")
     t0 = time.perf_counter()
     store = GraphStore(store_dir)
-    write, storing = store_writer(store), [0.0]
+    mentions: dict = {}
+    write, storing = store_writer(store, mentions), [0.0]
 
     def timed_write(batch):
         a = time.perf_counter()
@@ -157,7 +163,7 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
 
     outcomes = list(write_in_batches(run_files(mapped_record, paths, jobs=jobs, limits=Limits()), timed_write))
     documents = time.perf_counter() - t0
-    policies, refresh, flush, triples, peak = _finish_ingest(store)
+    policies, refresh, flush, triples, peak = _finish_ingest(store, (m for ms in mentions.values() for m in ms))
     total = time.perf_counter() - t0
     del store
     gc.collect()
@@ -169,13 +175,14 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
     }
 
 
-def _finish_ingest(store) -> tuple[int, float, float, int, float]:
-    """What `budgetkg ingest` does after writing: policies, optimize, flush. (policies, refresh
-    seconds, optimize+flush seconds, triples, peak MB)."""
+def _finish_ingest(store, mentions) -> tuple[int, float, float, int, float]:
+    """What `budgetkg ingest` does after writing into a new store: policies from the citations
+    collected while writing, optimize, flush. (policies, refresh seconds, optimize+flush
+    seconds, triples, peak MB)."""
     from budgetkg.graph.policy_graph import refresh_policies
 
     a = time.perf_counter()
-    policies = refresh_policies(store)
+    policies = refresh_policies(store, mentions)
     refresh = time.perf_counter() - a
     a = time.perf_counter()
     store.optimize()

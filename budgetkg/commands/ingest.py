@@ -14,7 +14,7 @@ from budgetkg.extract.workers import WorkerError
 from budgetkg.graph.ingest import BatchSize, Ingested, Rejected, ingest_files, store_writer
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.nquads import NQuadsWriter
-from budgetkg.graph.policy_graph import policies_document, refresh_policies
+from budgetkg.graph.policy_graph import refresh_policies
 
 NAME = "ingest"
 HELP = "extract disclosures and add or replace them in the store"
@@ -64,7 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     write = None if args.dry_run else store_writer(store, mentions)
     stored, rejected = _report(args, paths, _outcomes(args, paths, write))
     if stored and not args.dry_run:
-        policies = _resolve_policies(store, mentions)
+        collected = None if mentions is None else (m for ms in mentions.values() for m in ms)
+        policies = refresh_policies(store, collected)
         _say(args, f"budgetkg: policies resolved across the store: {policies}")
         store.optimize()
     store.flush()
@@ -92,17 +93,6 @@ def _to_nquads(args: argparse.Namespace, paths: list[str]) -> int:
     _say(args, f"budgetkg: {stored} document(s) written, {rejected} rejected, {policies} policies resolved; "
                f"{args.nquads} holds {writer.quads} quads" if stored else f"budgetkg: nothing written to {args.nquads}")
     return 1 if rejected else 0
-
-
-def _resolve_policies(store, mentions: dict | None) -> int:
-    """Replace the policies graph. Into a store that held no disclosures, from the citations
-    collected while writing (the same graph: tests/test_ingest_jobs.py), since reading them back
-    (refresh_policies) costs seconds and memory that grow with the store."""
-    if mentions is None:
-        return refresh_policies(store)
-    doc, body, count = policies_document([m for ms in mentions.values() for m in ms])
-    store.put_document(doc, body)
-    return count
 
 
 def _forget(partial: str) -> None:
