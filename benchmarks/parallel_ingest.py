@@ -3,7 +3,8 @@ triples/s and peak memory of the whole process tree against corpus size, and the
 ingest of issue 5 through `budgetkg ingest --jobs`.
 
     .venv/bin/python benchmarks/parallel_ingest.py [--parts extract,memory,million]
-        [--jobs 1,2] [--runs 3] [--copies 8] [--sizes 100,1000] [--corpus synth|seeds]
+        [--jobs 1,2] [--runs 3] [--copies 8] [--sizes 100,1000] [--corpora DIR]
+        [--backend embedded|oxigraph|virtuoso]
 
 extract  the seeds, each copied --copies times under other names, extracted to JSON text as
          `budgetkg extract --jobs N` does (its task, commands.extract.record_json, in N workers,
@@ -12,7 +13,10 @@ extract  the seeds, each copied --copies times under other names, extracted to J
 memory   `budgetkg ingest DIR --jobs 2` into a new embedded store for corpora of --sizes
          documents (benchmarks/synth.py when present, else seed copies); wall time, triples/s and
          the peak memory of the process tree (the writer, the fork server, the workers), sampled
-         every 50 ms as the sum of their proportional set sizes (PSS: shared pages counted once).
+         every 50 ms as the sum of their proportional set sizes (PSS: shared pages counted once),
+         and every 5 s a timeline point (documents stored, tree PSS, writer RSS) so growth with
+         corpus size shows. --backend oxigraph|virtuoso: into a server started on loopback by
+         tests/servers.py instead, its RSS sampled too. --corpora DIR keeps the corpora.
 million  `budgetkg ingest DIR --jobs N` of seed copies planned as benchmarks/corpus.py plans its
          1 M-triple corpus (smallest seeds first, round by round): the end-to-end time, split by
          when the last document, the policies line and the summary line reached stderr.
