@@ -89,7 +89,7 @@ def extract_many(paths: Iterable[str]) -> Iterator[Record | Failure]:
         try:
             yield extract_or_fail(path)
         except MemoryError as err:  # in-process there is no limit to name: one more failure
-            yield Failure(path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+            yield _internal_error(path, err)
 
 
 def extract_or_fail(path: str) -> Record | Failure:
@@ -106,5 +106,8 @@ def extract_or_fail(path: str) -> Record | Failure:
     except MemoryError:
         raise
     except Exception as err:  # noqa: BLE001 - one bad document must not stop a batch
-        return Failure(path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+        return _internal_error(path, err)
 
+
+def _internal_error(path: str, err: BaseException) -> Failure:
+    return Failure(path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")

@@ -64,10 +64,9 @@ class Prepared:
 @dataclass(frozen=True)
 class BatchSize:
     """When the writer writes: a batch is written once it holds this many triples, bytes or
-    documents. Measured on 2 cores, 1 M triples in 82 documents into an empty store: one bulk
-    load per document 8.9 s, per 50,000 triples 8.1 s, per 250,000 9.7 s, all in one 13.8 s
-    (Oxigraph's loader works in parallel within a load of moderate size, not a huge one). 50,000
-    triples are also ~11 MB of N-Triples: the writer's memory stays small."""
+    documents. On 2 cores, 1 M triples in 82 documents into an empty store, 50,000-triple
+    batches are within 10 % of the fastest batch size measured (docs/benchmarks.md, "Ingest at
+    1 M after parallel bulk loads") and are ~11 MB of N-Triples: the writer's memory stays small."""
 
     triples: int = 50_000
     bytes: int = 64 * 2**20

@@ -24,8 +24,8 @@ here by `catalog_update`, `mark` and `entry`; both stores answer the protocol in
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,13 +105,8 @@ class GraphStore:
         cores and less CPU (smaller sorts). N-Quads lines stand alone (no blank nodes here) and
         every document of the batch is already marked, so the crash guarantee is unchanged."""
         parts = split_lines(b"".join(nquads), LOADERS)
-        if len(parts) <= 1:
-            for part in parts:
-                self._ox.bulk_load(part, format=ox.RdfFormat.N_QUADS)
-            return
-        with ThreadPoolExecutor(len(parts), thread_name_prefix="budgetkg-load") as pool:
-            for done in [pool.submit(self._ox.bulk_load, part, format=ox.RdfFormat.N_QUADS) for part in parts]:
-                done.result()
+        with ThreadPoolExecutor(max(1, len(parts)), thread_name_prefix="budgetkg-load") as pool:
+            list(pool.map(lambda part: self._ox.bulk_load(part, format=ox.RdfFormat.N_QUADS), parts))
 
     def delete_document(self, graph_iri: str) -> bool:
         """Remove a document's graph and catalog entry; False when it was not stored."""
