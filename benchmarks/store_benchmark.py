@@ -79,7 +79,7 @@ def _corpus(size: int, counts: list[int]):
 # --- child processes -------------------------------------------------------------------------------
 def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
     import corpus
-    from budgetkg.extract.policies import mentions_of
+    from budgetkg.extract.policies import CitationTally, Spelling, mentions_of
     from budgetkg.graph.ingest import document_bytes
     from budgetkg.graph.iri import graph_iri
     from budgetkg.graph.store import GraphStore, StoredDocument
@@ -92,17 +92,17 @@ def child_ox_ingest(size: int, counts: list[int], store_dir: Path) -> dict:
     t0 = time.perf_counter()
     store = GraphStore(store_dir)
     mapping = storing = 0.0
-    mentions = []
+    tally = CitationTally()
     for record in docs:
         a = time.perf_counter()
         body, count = document_bytes(record)
-        mentions += mentions_of(record)
+        tally.put(graph_iri(record.source), map(Spelling.of, mentions_of(record)))
         b = time.perf_counter()
         # The CLI hashes the file's bytes; no file here, so a stand-in (not timed apart, negligible).
         store.put_document(StoredDocument(graph_iri(record.source), record.source, "0" * 64, count), body)
         storing += time.perf_counter() - b
         mapping += b - a
-    policies, refresh, flush, triples, peak = _finish_ingest(store, mentions)
+    policies, refresh, flush, triples, peak = _finish_ingest(store, tally)
     total = time.perf_counter() - t0
     del store
     gc.collect()
@@ -118,7 +118,7 @@ def mapped_record(path: str):
     """The worker's task with --jobs: a pickled record → a document ready for the writer."""
     import pickle
 
-    from budgetkg.extract.policies import mentions_of
+    from budgetkg.extract.policies import Spelling, mentions_of
     from budgetkg.graph.ingest import Ingested, Prepared, document_bytes
     from budgetkg.graph.iri import graph_iri
     from budgetkg.graph.store import StoredDocument
@@ -127,13 +127,15 @@ def mapped_record(path: str):
         record = pickle.load(fh)
     body, count = document_bytes(record)
     doc = StoredDocument(graph_iri(record.source), record.source, "0" * 64, count)
-    return Prepared(doc, body, Ingested(path, record.source, doc.graph, count, 0, ()), tuple(mentions_of(record)))
+    return Prepared(doc, body, Ingested(path, record.source, doc.graph, count, 0, ()),
+                    tuple(map(Spelling.of, mentions_of(record))))
 
 
 def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: int) -> dict:
     import pickle
 
     import corpus
+    from budgetkg.extract.policies import CitationTally
     from budgetkg.extract.workers import Limits, run_files
     from budgetkg.graph.ingest import store_writer, write_in_batches
     from budgetkg.graph.store import GraphStore
@@ -153,8 +155,8 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
     before = _status_mb("VmHWM")
     t0 = time.perf_counter()
     store = GraphStore(store_dir)
-    mentions: dict = {}
-    write, storing = store_writer(store, mentions), [0.0]
+    tally = CitationTally()
+    write, storing = store_writer(store, tally), [0.0]
 
     def timed_write(batch):
         a = time.perf_counter()
@@ -163,7 +165,7 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
 
     outcomes = list(write_in_batches(run_files(mapped_record, paths, jobs=jobs, limits=Limits()), timed_write))
     documents = time.perf_counter() - t0
-    policies, refresh, flush, triples, peak = _finish_ingest(store, (m for ms in mentions.values() for m in ms))
+    policies, refresh, flush, triples, peak = _finish_ingest(store, tally)
     total = time.perf_counter() - t0
     del store
     gc.collect()
@@ -175,14 +177,14 @@ def child_ox_ingest_jobs(size: int, counts: list[int], store_dir: Path, jobs: in
     }
 
 
-def _finish_ingest(store, mentions) -> tuple[int, float, float, int, float]:
+def _finish_ingest(store, tally) -> tuple[int, float, float, int, float]:
     """What `budgetkg ingest` does after writing into a new store: policies from the citations
     collected while writing, optimize, flush. (policies, refresh seconds, optimize+flush
     seconds, triples, peak MB)."""
     from budgetkg.graph.policy_graph import refresh_policies
 
     a = time.perf_counter()
-    policies = refresh_policies(store, mentions)
+    policies = refresh_policies(store, tally)
     refresh = time.perf_counter() - a
     a = time.perf_counter()
     store.optimize()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -51,17 +52,53 @@ class Mention:
     truncated: bool = False
 
 
-_TEXT_FIELDS = ("source", "project", "relation", "title", "number", "raw")
+@dataclass(frozen=True)
+class Spelling:
+    """How a citation names its document (number, title, cut off or not): all that decides
+    which policy it is and how the policies graph describes that policy."""
+
+    number: str | None
+    title: str | None
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, m: Mention) -> Spelling:
+        return cls(m.number, m.title, m.truncated)
 
 
-def sharing_strings(mentions: Iterable[Mention], pool: dict[str, str]) -> tuple[Mention, ...]:
-    """The mentions with each text taken from `pool` (added when new). A corpus cites a few
-    hundred policies thousands of times: mentions collected over a whole ingest would otherwise
-    hold one copy of a title per citation, half their memory (docs/benchmarks.md, Memory)."""
-    return tuple(
-        replace(m, **{f: pool.setdefault(v, v) for f in _TEXT_FIELDS if (v := getattr(m, f)) is not None})
-        for m in mentions
-    )
+class CitationTally:
+    """The citations of a corpus as its policies graph needs them: how often each spelling
+    occurs, and which spellings each document holds, so that a document written again
+    replaces its own. A corpus cites a few hundred documents in a few thousand spellings
+    however many disclosures it has: the tally grows by a few bytes per document, where the
+    citations themselves take ~12 KB per document (docs/benchmarks.md, Memory)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[Spelling] = Counter()
+        self._ids: dict[Spelling, int] = {}
+        self._spellings: list[Spelling] = []
+        self._documents: dict[str, array] = {}  # document → the ids of its spellings
+
+    def put(self, document: str, spellings: Iterable[Spelling]) -> None:
+        """The spellings of `document`, replacing those it had."""
+        self.remove(document)
+        ids = array("L", (self._id(s) for s in spellings))
+        for i in ids:
+            self.counts[self._spellings[i]] += 1
+        self._documents[document] = ids
+
+    def remove(self, document: str) -> None:
+        for i in self._documents.pop(document, ()):
+            spelling = self._spellings[i]
+            self.counts[spelling] -= 1
+            if not self.counts[spelling]:
+                del self.counts[spelling]
+
+    def _id(self, s: Spelling) -> int:
+        if s not in self._ids:
+            self._ids[s] = len(self._spellings)
+            self._spellings.append(s)
+        return self._ids[s]
 
 
 @dataclass(frozen=True)
@@ -97,6 +134,7 @@ class Policy:
     cited_by: tuple[Mention, ...]
     truncated: bool = False  # every citation of it was cut off by the page
     near_duplicates: tuple[NearDuplicate, ...] = ()
+    cited_as: tuple[str, ...] = ()  # the keys its citations give alone (policy_key), where not `key`
 
     @property
     def issuer_code(self) -> str | None:
@@ -156,7 +194,7 @@ def canonical_number(number: str) -> str:
 def _number_and_title(c: Citation | Mention | Mapping[str, Any]) -> tuple[str | None, str | None]:
     if isinstance(c, Mapping):
         return c.get("doc_number") or c.get("number"), c.get("title")
-    return (c.number if isinstance(c, Mention) else c.doc_number), c.title
+    return (c.doc_number if isinstance(c, Citation) else c.number), c.title
 
 
 # --- mentions from records ------------------------------------------------------------------
@@ -206,18 +244,34 @@ def resolve_policies(
 
 
 def resolve(mentions: Iterable[Mention]) -> list[Policy]:
-    """Fold mentions into policies (see the module's doc for the rules)."""
-    groups, ambiguous = _group(list(mentions))
-    policies = [_policy(key, ms) for key, ms in groups.items()]
-    near = _near_duplicates(policies, ambiguous)
-    out = [_with_near(p, near.get(p.key, ())) for p in policies]
+    """Fold mentions into policies (see the module's doc for the rules), each with the
+    mentions that cite it in the order given."""
+    mentions = list(mentions)
+    by_spelling: dict[Spelling, list[Mention]] = {}
+    for m in mentions:
+        by_spelling.setdefault(Spelling.of(m), []).append(m)
+    resolved = resolve_spellings(Counter({s: len(ms) for s, ms in by_spelling.items()}))
+    out = []
+    for policy, spellings in resolved:
+        cited = {id(m) for s in spellings for m in by_spelling[s]}
+        out.append(replace(policy, cited_by=tuple(m for m in mentions if id(m) in cited)))
     return sorted(out, key=lambda p: (-len(p.projects), p.key))
 
 
-def _group(mentions: list[Mention]) -> tuple[dict[str, list[Mention]], dict[str, set[str]]]:
-    """Mentions by the key of the policy they name; and, per title key, the numbers it
-    matches when there are several (a title-only mention then stays apart)."""
-    keyed = [(m, k) for m in mentions if (k := _key_or_none(m))]
+def resolve_spellings(counts: Mapping[Spelling, int]) -> list[tuple[Policy, tuple[Spelling, ...]]]:
+    """Each policy the spellings name (without cited_by), with the spellings that name it,
+    by key. Only how often each spelling occurs counts, not where: a corpus's policies can be
+    resolved from a CitationTally, which holds no citation."""
+    groups, ambiguous = _group(list(counts))
+    policies = {key: _policy(key, {s: counts[s] for s in ss}) for key, ss in groups.items()}
+    near = _near_duplicates(list(policies.values()), ambiguous)
+    return [(_with_near(policies[k], near.get(k, ())), tuple(groups[k])) for k in sorted(groups)]
+
+
+def _group(spellings: list[Spelling]) -> tuple[dict[str, list[Spelling]], dict[str, set[str]]]:
+    """Spellings by the key of the policy they name; and, per title key, the numbers it
+    matches when there are several (a title-only spelling then stays apart)."""
+    keyed = [(m, k) for m in spellings if (k := _key_or_none(m))]
     whole: dict[str, set[str]] = {}  # whole number → the title keys it is cited with
     for m, k in keyed:
         if m.number and k.endswith("号"):
@@ -227,7 +281,7 @@ def _group(mentions: list[Mention]) -> tuple[dict[str, list[Mention]], dict[str,
     for m, k in keyed:
         if m.number and match_key(m.title):
             by_title.setdefault(match_key(m.title), set()).add(k)
-    groups: dict[str, list[Mention]] = {}
+    groups: dict[str, list[Spelling]] = {}
     for m, k in keyed:
         if not m.number and len(by_title.get(k, ())) == 1:
             k = next(iter(by_title[k]))
@@ -235,7 +289,7 @@ def _group(mentions: list[Mention]) -> tuple[dict[str, list[Mention]], dict[str,
     return groups, {t: ns for t, ns in by_title.items() if len(ns) > 1 and t in groups}
 
 
-def _key_or_none(m: Mention) -> str | None:
+def _key_or_none(m: Spelling) -> str | None:
     """policy_key, or None for a mention that names no document (《〈〉》 read back from a store)."""
     try:
         return policy_key(m) if m.number or m.title else None
@@ -252,26 +306,35 @@ def _completed(key: str, title: str | None, whole: dict[str, set[str]]) -> str:
     return found[0] if len(found) == 1 else key
 
 
-def _policy(key: str, ms: list[Mention]) -> Policy:
-    numbered = any(m.number for m in ms)
+def _policy(key: str, counts: Mapping[Spelling, int]) -> Policy:
+    """A policy from the spellings that name it and how often each occurs. Its titles are
+    ranked by how often they occur, then by text, so the chosen title, the type and the
+    level do not depend on the order documents were read."""
+    numbered = any(s.number for s in counts)
     parsed = parse_doc_number(key) if numbered else None
-    titles = [m.title for m in ms if m.title]
-    whole = [m.title for m in ms if m.title and not m.truncated] or titles
-    title = Counter(whole).most_common(1)[0][0] if whole else None
+    titles, whole = Counter(), Counter()
+    for s, n in counts.items():
+        if s.title:
+            titles[s.title] += n
+            whole[s.title] += 0 if s.truncated else n
+    ranked = sorted(titles, key=lambda t: (-titles[t], t))
+    title = min(ranked, key=lambda t: -whole[t]) if ranked else None  # a whole title before a cut one
     issuers = _issuers(parsed.issuer_code, parsed.is_decree) if parsed else ()
-    level, level_from = _level(issuers, parsed.is_decree if parsed else False, titles)
+    level, level_from = _level(issuers, parsed.is_decree if parsed else False, ranked)
     return Policy(
         key=key,
         number=key if numbered else None,
         title=title,
-        aliases=tuple(dict.fromkeys(titles)),
+        aliases=tuple(ranked),
         issuers=issuers,
         level=level,
         level_from=level_from,
-        type=next((t for t in map(doc_type, [title, *titles]) if t), None),
+        type=next((t for t in map(doc_type, [title, *ranked]) if t), None),
         year=parsed.year if parsed else None,
-        cited_by=tuple(ms),
-        truncated=all(m.truncated for m in ms),
+        cited_by=(),
+        truncated=all(s.truncated for s in counts),
+        cited_as=tuple(sorted({k for s in counts if not (s.truncated and not s.number)
+                               and (k := policy_key(s)) != key})),
     )
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from budgetkg.extract.load import document_from_bytes
 from budgetkg.extract.model import Issue, Record
 from budgetkg.extract.pipeline import Failure, extract_document
-from budgetkg.extract.policies import Mention, mentions_of, sharing_strings
+from budgetkg.extract.policies import CitationTally, Spelling, mentions_of
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.workers import Limits, run_files
 from budgetkg.graph.iri import graph_iri
@@ -58,7 +58,7 @@ class Prepared:
     doc: StoredDocument
     ntriples: bytes
     outcome: Ingested  # what is reported once it is written
-    mentions: tuple[Mention, ...]  # its citations: policies resolve from these without a store
+    spellings: tuple[Spelling, ...]  # how it cites: policies resolve from these without a store
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def prepare_bytes(data: bytes, path: str) -> Prepared:
     body, count = document_bytes(record)
     doc = StoredDocument(graph_iri(record.source), record.source, hashlib.sha256(data).hexdigest(), count)
     outcome = Ingested(path, record.source, doc.graph, count, len(record.performance_projects), record.issues)
-    return Prepared(doc, body, outcome, tuple(mentions_of(record)))
+    return Prepared(doc, body, outcome, tuple(map(Spelling.of, mentions_of(record))))
 
 
 def prepare_file(path: str) -> Prepared | Rejected:
@@ -150,17 +150,16 @@ def ingest_files(
     return write_in_batches(prepared, write, batch or BatchSize())
 
 
-def store_writer(store: Store, mentions: dict[str, tuple[Mention, ...]] | None = None) -> Writer:
+def store_writer(store: Store, tally: CitationTally | None = None) -> Writer:
     """A batch of documents → the store, with one bulk load (each document still wholly in or
-    absent after a crash: see graph/store.py). With `mentions`, the citations of each document
-    written are kept there by graph, so policies can be resolved without reading them back."""
-
-    pool: dict[str, str] = {}
+    absent after a crash: see graph/store.py). With `tally`, the citations of each document
+    written are counted there, so policies can be resolved without asking the store."""
 
     def write(docs: Sequence[Prepared]) -> None:
         store.put_documents([(d.doc, d.ntriples) for d in docs])
-        if mentions is not None:
-            mentions.update((d.doc.graph, sharing_strings(d.mentions, pool)) for d in docs)
+        if tally is not None:
+            for d in docs:
+                tally.put(d.doc.graph, d.spellings)
 
     return write
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from budgetkg.extract.policies import Policy, policy_key
+from budgetkg.extract.policies import Policy
 from budgetkg.graph import iri
 from budgetkg.graph.terms import OXIGRAPH, RDFLIB, Emitter, Term, Terms
 from budgetkg.ontology import bind_prefixes
@@ -94,11 +94,5 @@ def _issuers(e: Emitter, node: Term, p: Policy) -> None:
 
 def _same_as(e: Emitter, node: Term, p: Policy) -> None:
     """The policies the documents' graphs name by a citation alone that are this one."""
-    seen = {p.key}
-    for m in p.cited_by:
-        if not (m.number or m.title):
-            continue
-        key = policy_key(m)
-        if key not in seen and not (m.truncated and not m.number):
-            seen.add(key)
-            e.add(e.t.iri(iri.policy_iri(key)), OWL.sameAs, node)
+    for key in p.cited_as:
+        e.add(e.t.iri(iri.policy_iri(key)), OWL.sameAs, node)

@@ -4,8 +4,8 @@ each document's named graph, its catalog entry, and the policies graph resolved 
 them — without a store.
 
 The policies graph is resolved from the citations the workers read out of each record
-(Prepared.mentions), sorted as graph/policy_graph.py sorts those it reads back from a store, so
-the file and the store hold the same policies graph, byte for byte.
+(Prepared.spellings), counted as graph/policy_graph.py counts those it reads back from a store,
+so the file and the store hold the same policies graph, byte for byte.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from budgetkg.extract.policies import Mention, sharing_strings
+from budgetkg.extract.policies import CitationTally
 from budgetkg.graph.ingest import Prepared
 from budgetkg.graph.map_policies import POLICIES_GRAPH
 from budgetkg.graph.policy_graph import policies_document
@@ -34,8 +34,7 @@ class NQuadsWriter:
     def __init__(self, out: BinaryIO):
         self.out = out
         self.graphs: set[str] = set()
-        self.mentions: list[Mention] = []
-        self._strings: dict[str, str] = {}  # one copy of each title, number, … (sharing_strings)
+        self.tally = CitationTally()
         self.quads = 0
 
     def __call__(self, docs: Sequence[Prepared]) -> None:
@@ -49,11 +48,11 @@ class NQuadsWriter:
         for d, chunk in zip(docs, chunks):
             self._write(chunk + catalog_nquads(d.doc), d.doc.triples + 3)
             self.graphs.add(d.doc.graph)
-            self.mentions.extend(sharing_strings(d.mentions, self._strings))
+            self.tally.put(d.doc.graph, d.spellings)
 
     def finish(self) -> int:
         """Write the policies graph resolved from every written document; the number of policies."""
-        doc, body, count = policies_document(self.mentions)
+        doc, body, count = policies_document(self.tally.counts)
         self._write(as_nquads(body, ox.NamedNode(POLICIES_GRAPH)) + catalog_nquads(doc), doc.triples + 3)
         return count
 

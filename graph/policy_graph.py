@@ -2,17 +2,19 @@
 
 A document's graph names each cited policy by its citation alone; which citations are one
 policy (a title-only citation and the numbered one, a number cut off by the page) is only known
-across the corpus (extract.policies.resolve). After documents are added or removed, the
-citations are read back from the store, resolved, and the policies graph replaced: no document
-has to be extracted again.
+across the corpus (extract.policies.resolve_spellings). After documents are added or removed,
+the store counts how often each spelling of a citation occurs, those counts are resolved, and
+the policies graph replaced: no document has to be extracted again, and no citation is held
+in memory, only the distinct spellings.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Mapping
 
-from budgetkg.extract.policies import Mention, resolve
+from budgetkg.extract.policies import CitationTally, Spelling, resolve_spellings
 from budgetkg.graph.map_policies import POLICIES_GRAPH, policies_to_triples
 from budgetkg.graph.ntriples import NTRIPLES, lines_to_bytes
 from budgetkg.graph.store import CATALOG, StoredDocument
@@ -27,81 +29,50 @@ RELATION_NAMES = {
     str(BK.mentionsPolicy): "mentioned",
 }
 
-_MENTIONS = """
-SELECT ?source ?pname ?pline ?rel ?raw ?title ?number ?trunc ?line ?end ?annual WHERE {
+_SPELLINGS = """
+SELECT ?number ?title ?trunc (COUNT(*) AS ?n) WHERE {
   GRAPH ?g {
     ?project bk:citation ?c .
-    ?c bk:relation ?rel ; bk:rawText ?raw ; bk:truncated ?trunc .
+    ?c bk:truncated ?trunc .
     OPTIONAL { ?c bk:citedTitle ?title }
     OPTIONAL { ?c bk:citedNumber ?number }
-    OPTIONAL { ?c prov:wasDerivedFrom/bk:line ?line ; prov:wasDerivedFrom/bk:endLine ?end }
-    OPTIONAL { ?project rdfs:label ?pname }
-    OPTIONAL { ?project prov:wasDerivedFrom/bk:line ?pline }
-    OPTIONAL { ?project bk:annualFunds ?f . ?f bk:fundingSource bk:AllSources ; bk:amount ?annual }
   }
   GRAPH <%s> { ?g bk:sourceFile ?source }
 }
+GROUP BY ?number ?title ?trunc
 """
 
 
-def stored_mentions(store: Store) -> list[Mention]:
-    """Every citation in the stored documents, as extract.policies reads them."""
-    rows = store.select(sparql_prologue() + _MENTIONS % CATALOG)
-    return sorted((_mention(r) for r in rows), key=_mention_order)
+def stored_spellings(store: Store) -> Counter[Spelling]:
+    """How often each spelling of a citation occurs in the stored documents, counted by the
+    store: as many rows as spellings, however many citations."""
+    counts: Counter[Spelling] = Counter()
+    for r in store.select(sparql_prologue() + _SPELLINGS % CATALOG):
+        counts[Spelling(_text(r["number"]), _text(r["title"]), r["trunc"].value == "true")] += int(r["n"].value)
+    return counts
 
 
-def refresh_policies(store: Store, mentions: Iterable[Mention] | None = None) -> int:
+def refresh_policies(store: Store, tally: CitationTally | None = None) -> int:
     """Replace the policies graph from the stored citations; the number of policies.
 
-    `mentions`, when given, are every citation of the stored documents, collected while they
+    `tally`, when given, holds every citation of the stored documents, counted while they
     were written into a store that held no others (`budgetkg ingest` into a new store): the
-    same graph (tests/test_ingest_jobs.py) without reading them back, which costs seconds and
-    memory that grow with the store (3 s of a 1 M-triple ingest)."""
-    doc, body, count = policies_document(stored_mentions(store) if mentions is None else list(mentions))
+    same graph (tests/test_ingest_jobs.py) without asking the store."""
+    counts = stored_spellings(store) if tally is None else tally.counts
+    doc, body, count = policies_document(counts)
     store.put_document(doc, body)
     return count
 
 
-def policies_document(mentions: Sequence[Mention]) -> tuple[StoredDocument, bytes, int]:
-    """The policies graph resolved from `mentions` (in the order the store reads them back, so
-    any source of the same citations gives the same bytes): its catalog entry, N-Triples and
-    number of policies."""
-    policies = resolve(sorted(mentions, key=_mention_order))
+def policies_document(counts: Mapping[Spelling, int]) -> tuple[StoredDocument, bytes, int]:
+    """The policies graph resolved from how often each spelling is cited: its catalog entry,
+    N-Triples and number of policies. Policies come by key, so the same citations give the
+    same bytes whatever order they were read in."""
+    policies = [p for p, _ in resolve_spellings(counts)]
     body = lines_to_bytes(policies_to_triples(policies, NTRIPLES))
     doc = StoredDocument(POLICIES_GRAPH, POLICIES_SOURCE, hashlib.sha256(body).hexdigest(), body.count(b"\n"))
     return doc, body, len(policies)
 
 
-def _mention_order(m: Mention) -> tuple:
-    return (m.source, m.line, m.raw)
-
-
-def _mention(r) -> Mention:
-    return Mention(
-        source=r["source"].value,
-        project=_text(r["pname"]),
-        project_line=_int(r["pline"]) or 0,
-        line=_int(r["line"]) or 0,
-        end_line=_int(r["end"]) or 0,
-        relation=RELATION_NAMES.get(r["rel"].value, "mentioned"),
-        annual_funds_yuan=_number(r["annual"]),
-        title=_text(r["title"]),
-        number=_text(r["number"]),
-        raw=r["raw"].value,
-        truncated=r["trunc"].value == "true",
-    )
-
-
 def _text(term) -> str | None:
     return None if term is None else term.value
-
-
-def _int(term) -> int | None:
-    return None if term is None else int(term.value)
-
-
-def _number(term) -> int | float | None:
-    if term is None:
-        return None
-    value = float(term.value)
-    return int(value) if value.is_integer() else value

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from dataclasses import astuple
+from dataclasses import replace
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -24,9 +24,12 @@ from budgetkg.extract.policies import (
     NoIdentity,
     policy_key,
     policy_to_dict,
+    CitationTally,
+    Spelling,
+    mentions_of,
     resolve,
     resolve_policies,
-    sharing_strings,
+    resolve_spellings,
 )
 from conftest import GOLD, SEEDS, gold_records, seed_paths
 
@@ -44,16 +47,47 @@ def by_key(policies):
     return {p.key: p for p in policies}
 
 
-def test_mentions_collected_over_documents_keep_one_copy_of_each_title_and_the_same_policies(seed_records):
-    from budgetkg.extract.policies import mentions_of
+def _spellings(records):
+    return [Spelling.of(m) for r in records for m in mentions_of(r)]
 
-    pool: dict[str, str] = {}
-    copies = [[m for r in seed_records.values() for m in mentions_of(r)] for _ in range(2)]
-    copies[1] = [Mention(*(("".join(list(v)) if isinstance(v, str) else v) for v in astuple(m))) for m in copies[1]]
-    shared = [sharing_strings(ms, pool) for ms in copies]
-    assert shared[0] == tuple(copies[0]) and shared[1] == tuple(copies[1])
-    assert all(a.title is b.title and a.raw is b.raw for a, b in zip(*shared))
-    assert resolve(shared[0] + shared[1]) == resolve(copies[0] + copies[1])
+
+def test_a_tally_of_the_citations_resolves_the_policies_resolve_finds_from_every_mention(seed_records):
+    mentions = [m for r in seed_records.values() for m in mentions_of(r)]
+    tally = CitationTally()
+    for source, r in seed_records.items():
+        tally.put(source, _spellings([r]))
+    from_tally = [p for p, _ in resolve_spellings(tally.counts)]
+    assert from_tally == sorted((replace(p, cited_by=()) for p in resolve(mentions)), key=lambda p: p.key)
+    assert len(from_tally) > 20 and any(p.cited_as for p in from_tally)
+
+
+def test_a_tally_grows_with_new_spellings_not_with_documents_that_repeat_them(seed_records):
+    records = list(seed_records.values())
+    tally = CitationTally()
+    for n in range(200):
+        tally.put(f"doc{n}", _spellings(records))
+    assert set(tally.counts) == set(_spellings(records))
+    assert sum(tally.counts.values()) == 200 * len(_spellings(records))
+    assert len(tally._spellings) == len(set(_spellings(records)))
+
+
+def test_a_document_put_again_replaces_its_citations_in_the_tally(seed_records):
+    first, second = list(seed_records.values())[:2]
+    tally = CitationTally()
+    tally.put("doc", _spellings([first]))
+    tally.put("other", _spellings([second]))
+    tally.put("doc", _spellings([second]))
+    assert tally.counts == Counter(_spellings([second]) * 2)
+    tally.remove("doc")
+    tally.remove("other")
+    assert not tally.counts
+
+
+def test_the_policy_read_from_citations_does_not_depend_on_their_order(seed_records):
+    mentions = [m for r in seed_records.values() for m in mentions_of(r)]
+    forward, backward = resolve(mentions), resolve(reversed(mentions))
+    strip = lambda ps: {p.key: replace(p, cited_by=()) for p in ps}  # noqa: E731
+    assert strip(forward) == strip(backward)
 
 
 # --- identity -------------------------------------------------------------------------------

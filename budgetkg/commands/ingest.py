@@ -10,6 +10,7 @@ import sys
 from budgetkg.commands.jobsopt import add_job_arguments, limits_from
 from budgetkg.commands.storeopt import add_store_argument, open_store
 from budgetkg.extract.pipeline import expand_inputs
+from budgetkg.extract.policies import CitationTally
 from budgetkg.extract.workers import WorkerError
 from budgetkg.graph.ingest import BatchSize, Ingested, Rejected, ingest_files, store_writer
 from budgetkg.graph.map_policies import POLICIES_GRAPH
@@ -60,12 +61,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.nquads:
         return _to_nquads(args, paths)
     store = open_store(args, read_only=False)
-    mentions = None if _disclosures(store) else {}  # a new store: this run's citations are all
-    write = None if args.dry_run else store_writer(store, mentions)
+    tally = None if _disclosures(store) else CitationTally()  # a new store: this run's citations are all
+    write = None if args.dry_run else store_writer(store, tally)
     stored, rejected = _report(args, paths, _outcomes(args, paths, write))
     if stored and not args.dry_run:
-        collected = None if mentions is None else (m for ms in mentions.values() for m in ms)
-        policies = refresh_policies(store, collected)
+        policies = refresh_policies(store, tally)
         _say(args, f"budgetkg: policies resolved across the store: {policies}")
         store.optimize()
     store.flush()
