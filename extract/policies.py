@@ -70,8 +70,9 @@ class CitationTally:
     """The citations of a corpus as its policies graph needs them: how often each spelling
     occurs, and which spellings each document holds, so that a document written again
     replaces its own. A corpus cites a few hundred documents in a few thousand spellings
-    however many disclosures it has: the tally grows by a few bytes per document, where the
-    citations themselves take ~12 KB per document (docs/benchmarks.md, Memory)."""
+    however many disclosures it has: the tally grows by a document's name and 4 bytes per
+    citation (~0.5 KB per synthetic disclosure), where the citations themselves took ~12 KB
+    (docs/benchmarks.md, Memory)."""
 
     def __init__(self) -> None:
         self.counts: Counter[Spelling] = Counter()
@@ -82,7 +83,7 @@ class CitationTally:
     def put(self, document: str, spellings: Iterable[Spelling]) -> None:
         """The spellings of `document`, replacing those it had."""
         self.remove(document)
-        ids = array("L", (self._id(s) for s in spellings))
+        ids = array("I", (self._id(s) for s in spellings))
         for i in ids:
             self.counts[self._spellings[i]] += 1
         self._documents[document] = ids
