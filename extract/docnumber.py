@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 OPEN = "[\\[【(（〔［﹝〖]"
+_OPEN_CHARS = "[【(（〔［﹝〖"  # the brackets OPEN matches
 CLOSE = "[\\]】)）〕］﹞〗]"
 _DIGIT = "[0-9０-９]"
 
@@ -114,10 +115,18 @@ def normalize_doc_number(s: str) -> str:
     any bracket pair around a year becomes 〔〕, and a 第 before the serial is dropped.
     Idempotent, and never raises: text that is no number comes back only width-folded.
     """
-    s = _SPACES.sub("", unicodedata.normalize("NFKC", s))
-    s = unicodedata.normalize("NFKC", s)  # a mark NFKC split off a space recombines here
-    s = _YEAR_BRACKETS.sub(r"〔\1〕", s)
-    return _SERIAL_PREFIX.sub(r"〔\1〕", s)
+    folded = unicodedata.normalize("NFKC", s)
+    s = "".join(folded.split())
+    if s != folded:
+        s = unicodedata.normalize("NFKC", s)  # a mark NFKC split off a space recombines here
+    s = _YEAR_BRACKETS.sub(_bracketed_year, s)
+    return _SERIAL_PREFIX.sub(_bracketed_year, s) if "第" in s else s
+
+
+def _bracketed_year(m: re.Match[str]) -> str:
+    """〔year〕 for a match whose group 1 is the year: a function, not the template r"〔\1〕",
+    which re expands through Python code at every call."""
+    return f"〔{m[1]}〕"
 
 
 def parse_doc_number(s: str) -> DocNumber | None:
@@ -143,6 +152,8 @@ def iter_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
     form: the document is the same) or when the text ends there (then it is truncated).
     """
     last_end = 0
+    if not any(bracket in text for bracket in _OPEN_CHARS) and "令" not in text:
+        return  # no year bracket and no decree: fast scans spare the regex one
     tails = [(m.start(), 0, m) for m in _TAIL.finditer(text)]
     if "令" in text:
         tails += [(m.start(), 1, m) for m in _DECREE.finditer(text)]

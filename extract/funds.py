@@ -67,7 +67,9 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
 def _unglued(cells: Iterable[str]):
     """年度资金总额: 356,500,000 in one cell → the label, then the figure."""
     for cell in cells:
-        m = GLUED_AMOUNT.match(cell.strip())
+        text = cell.strip()
+        ends_amount = text[-1:].isdecimal() or text.endswith((",", "，"))  # as GLUED_AMOUNT does
+        m = GLUED_AMOUNT.match(text) if ends_amount else None
         if m and FUND_KEYS.search(squash(m.group(1))):
             yield m.group(1)
             yield m.group(2)

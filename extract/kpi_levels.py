@@ -43,27 +43,39 @@ class Placed(NamedTuple):
 
 
 @lru_cache(maxsize=65536)
-def content_scores(name: str, value: str) -> dict[str, float]:
-    """How well an indicator's own text fits each output category (+1 fits, −1 contradicts)."""
+def content_kind(name: str, value: str) -> str:
+    """What an indicator's own text says about its category: a key of FITS ("" for nothing)."""
     if "满意" in name:
-        return {"满意度": 1.0, **{c: -1.0 for c in PRODUCT}}
+        return "satisfaction"
     if DATE.search(value) and "%" not in value:
-        return _one_of("时效")
+        return "date"
     if MONEY.search(value):
-        if COST_NAME.search(name):
-            return _one_of("成本")
-        return {"成本": 0.25, "数量": -0.5, "质量": -0.5, "时效": -1.0}  # 投资额, 产值: money, not cost
+        return "cost" if COST_NAME.search(name) else "money"
     if TIMELY.search(name):
-        return {"时效": 1.0, "数量": -0.5, "成本": -0.5}
+        return "timely"
     if COUNT.search(value) and "%" not in value:
-        return {"数量": 1.0, "时效": -1.0, "成本": -1.0, "质量": -0.5}
+        return "count"
     if "%" in value or "率" in name:
-        return {"质量": 0.5, "数量": -0.5, "成本": -0.5}
-    return {}
+        return "rate"
+    return ""
 
 
 def _one_of(category: str) -> dict[str, float]:
     return {c: (1.0 if c == category else -1.0) for c in PRODUCT} | {"满意度": -1.0}
+
+
+# How well an indicator's own text fits each output category (+1 fits, −1 contradicts), by
+# what content_kind reads in it.
+FITS: dict[str, dict[str, float]] = {
+    "satisfaction": {"满意度": 1.0, **{c: -1.0 for c in PRODUCT}},
+    "date": _one_of("时效"),
+    "cost": _one_of("成本"),
+    "money": {"成本": 0.25, "数量": -0.5, "质量": -0.5, "时效": -1.0},  # 投资额, 产值: money, not cost
+    "timely": {"时效": 1.0, "数量": -0.5, "成本": -0.5},
+    "count": {"数量": 1.0, "时效": -1.0, "成本": -1.0, "质量": -0.5},
+    "rate": {"质量": 0.5, "数量": -0.5, "成本": -0.5},
+    "": {},
+}
 
 
 def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
@@ -71,7 +83,8 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     if not items or not categories:
         return [max(it.state, 0) for it in items]
     families = [FAMILY.get(c) for c in categories]  # once per table, not once per item
-    scores = [_scores(it, categories, families) for it in items]
+    fits: dict[str, list[float]] = {}  # content kind → its fit under each label, per table too
+    scores = [_scores(it, categories, families, fits) for it in items]
     return _each_best_in_order(scores) or _monotone_best(scores)
 
 
@@ -92,15 +105,20 @@ def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
     return path
 
 
-def _scores(item: Placed, categories: list[str], families: list[str | None]) -> list[float]:
+def _scores(
+    item: Placed, categories: list[str], families: list[str | None], fits: dict[str, list[float]]
+) -> list[float]:
     """Content fit of the item under each label, plus a bonus for its literal position.
 
     A label printed on the indicator's own row is not overridden across level-1 families
     (产出 vs 效益): displaced labels stay within their group of merged cells. `families` are
-    the FAMILY of each category.
+    the FAMILY of each category; `fits` memoizes each content kind's scores for the table.
     """
-    fit = content_scores(item.name, item.value)
-    scores = [fit.get(c, 0.0) for c in categories] if fit else [0.0] * len(categories)
+    kind = content_kind(item.name, item.value)
+    fit = fits.get(kind)
+    if fit is None:
+        fit = fits[kind] = [FITS[kind].get(c, 0.0) for c in categories]
+    scores = fit.copy()
     if item.state < 0:
         return scores
     scores[item.state] += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS

@@ -32,6 +32,11 @@ UNIT_TAIL = re.compile(
 )
 
 
+# Token(...) and Placed(...), built per cell and per indicator, without the Python-level
+# __new__ that NamedTuple adds in front of tuple.__new__ (which halves the cost of each).
+_new = tuple.__new__
+
+
 class Token(NamedTuple):
     """One cell (or one part of a glued cell) of the indicator table, with its label if any."""
 
@@ -101,20 +106,31 @@ def tokenize(row: Row, positions: bool = True) -> list[Token]:
     """Cells of a row as tokens, with labels recognised and glued label/name/figure cells split."""
     tokens: list[Token] = []
     line = row.line
-    for col, key in enumerate(row.keys):
-        if not key or _is_header_fragment(key):
+    for col, cell in enumerate(row.cells):
+        if not cell:
             continue
-        for text, label in _glued_parts(row.cells[col].strip()):
+        for text, label in _cell_parts(cell):
             if positions:
-                tokens.append(Token(col, text, label, line))
+                tokens.append(_new(Token, (col, text, label, line)))
             else:
                 tokens.extend(_split_figure(Token(None, text, label, line)))
     return tokens
 
 
 @lru_cache(maxsize=65536)
+def _cell_parts(cell: str) -> tuple[tuple[str, LevelLabel | None], ...]:
+    """A cell's tokens as (text, label) pairs; none for a blank cell or a piece of the column
+    header. Memoized per cell, so a cell repeated down the table is looked up once, not squashed,
+    checked and split again."""
+    key = squash(cell)
+    if not key or _is_header_fragment(key):
+        return ()
+    return _glued_parts(cell.strip())
+
+
 def _is_header_fragment(key: str) -> bool:
-    return bool(ROW_HEADER.match(key) or HEADER_FRAGMENT.match(key))
+    # Neither pattern matches more than six glyphs (年度绩效指标): longer keys skip both.
+    return len(key) <= 6 and bool(ROW_HEADER.match(key) or HEADER_FRAGMENT.match(key))
 
 
 def _split_figure(tok: Token) -> list[Token]:
@@ -372,7 +388,7 @@ def _feed(side: Side, seg: Segment, line: int) -> None:
     if not seg.name:
         return
     state = len(side.events) - 1
-    side.items.append(Placed(seg.name, seg.value or "", state, bool(seg.l2)))
+    side.items.append(_new(Placed, (seg.name, seg.value or "", state, bool(seg.l2))))
     side.lines.append(line)
 
 
@@ -387,7 +403,10 @@ def _finish(side: Side, other: Side) -> tuple[Kpi, ...]:
     for i, event in enumerate(order):
         where.setdefault(id(event), i)
     own = [where[id(event)] for event in side.events]
-    items = [Placed(it.name, it.value, own[it.state] if it.state >= 0 else -1, it.explicit) for it in side.items]
+    items = [
+        _new(Placed, (it.name, it.value, own[it.state] if it.state >= 0 else -1, it.explicit))
+        for it in side.items
+    ]
     states = assign_states(items, [_category(label) for label, _ in order])
     out = []
     for item, state, line in zip(items, states, side.lines):
@@ -418,8 +437,10 @@ def _category(label: str) -> str:
     return info.category if info else squash(label)
 
 
+@lru_cache(maxsize=65536)
 def _level1(l2: str | None, l1: str | None) -> str | None:
-    """Level 1 follows from level 2 where the vocabulary knows its parent."""
+    """Level 1 follows from level 2 where the vocabulary knows its parent. Memoized: every
+    indicator under a label asks again."""
     info = level_label(l2) if l2 else None
     if info and info.parent:
         parent = level_label(info.parent)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-PUNCT_TAIL = re.compile(r"[:：]+$")
-
 
 @lru_cache(maxsize=65536)
 def squash(text: str) -> str:
@@ -72,7 +70,7 @@ def level_labels() -> dict[str, LevelLabel]:
 @lru_cache(maxsize=65536)
 def level_label(cell: str) -> LevelLabel | None:
     """The level label a cell holds, also when printed without 指标 or cut short by the page."""
-    key = PUNCT_TAIL.sub("", squash(cell))
+    key = squash(cell).rstrip(":：")  # a trailing colon is not part of the label
     if not key:
         return None
     vocab = level_labels()

@@ -28,6 +28,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 
 from .model import Document, Row
 
@@ -65,7 +66,7 @@ _TR_OPEN = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
 _TR_CLOSE = re.compile(r"</tr\s*>", re.IGNORECASE)
 _CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.IGNORECASE)
 _SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
-_BLOCK_OPEN = re.compile(r"^[ \t]*<(h[1-6]|p|li|caption)\b[^>\n]*>", re.IGNORECASE | re.MULTILINE)
+_BLOCK_OPEN = re.compile(r"<(h[1-6]|p|li|caption)\b[^>\n]*>", re.IGNORECASE)
 _BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
 _NON_NEWLINE = re.compile(r"[^\n]+")
 _MAX_COLUMNS = 200  # no disclosure table is wider; spans past this are not expanded
@@ -114,8 +115,8 @@ def parse_layout(
     for line_no, offset, kind, payload, level in lines:
         if line_no not in drop:
             placed.append((offset, _line_row(line_no, kind, payload, level, split_plain)))
-    placed.sort(key=lambda item: item[0])
-    rows = tuple(row for _, row in placed if row is not None)
+    placed.sort(key=itemgetter(0))
+    rows = tuple(filter(None, map(itemgetter(1), placed)))  # the rows, without the Nones
     return Document(source=source, path=path or source, encoding=encoding, family=family, rows=rows)
 
 
@@ -215,9 +216,17 @@ def _hidden_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _line_index(text: str):
-    """A function from character offset to 1-based line number."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    return lambda offset: bisect_left(newlines, offset) + 1
+    """A function from character offset to 1-based line number. The newlines are listed on its
+    first call: markup without tables or multi-line blocks (<p> in TSV cells) never needs them."""
+    newlines: list[int] | None = None
+
+    def line_of(offset: int) -> int:
+        nonlocal newlines
+        if newlines is None:
+            newlines = [m.start() for m in re.finditer("\n", text)]
+        return bisect_left(newlines, offset) + 1
+
+    return line_of
 
 
 def _blank(text: str, spans) -> str:
@@ -316,19 +325,29 @@ def _block_spans(text: str):
     """
     closers: dict[str, tuple[list[int], list[int]]] = {}
     last = 0
-    for m in _BLOCK_OPEN.finditer(text):
-        tag = m.group(1).lower()
+    for start, opened, tag in _line_openers(text):
+        tag = tag.lower()
         if tag not in closers:
             found = list(re.finditer(rf"</{tag}\s*>", text, re.IGNORECASE))
             closers[tag] = ([c.start() for c in found], [c.end() for c in found])
         starts, ends = closers[tag]
-        i = bisect_left(starts, m.end())
-        if m.start() < last or i == len(starts) or starts[i] - m.end() > _BLOCK_LIMIT:
+        i = bisect_left(starts, opened)
+        if start < last or i == len(starts) or starts[i] - opened > _BLOCK_LIMIT:
             continue
-        span = text[m.start():ends[i]]
+        span = text[start:ends[i]]
         if "\n" in span and "\t" not in span:
             last = ends[i]
-            yield m.start(), ends[i], tag
+            yield start, ends[i], tag
+
+
+def _line_openers(text: str):
+    """(line start, end of the tag, tag name) of each block tag with only spaces or tabs before
+    it on its line. Searched from the tag's "<", which the regex engine finds by a fast scan; a
+    pattern anchored at line starts (^[ \t]*<…) is tried at every offset of the text instead."""
+    for m in _BLOCK_OPEN.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if not text[start : m.start()].strip(" \t"):
+            yield start, m.end(), m.group(1)
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -399,7 +418,7 @@ def _detect_family(lines, markup_rows: int) -> str:
     3 and under 2 % of the rows), the file is plain text and `_plain_family` tells pdftotext
     output, cell-per-line output and prose apart.
     """
-    kinds = Counter(kind for _, _, kind, _, _ in lines)
+    kinds = Counter(map(itemgetter(2), lines))
     marked = {
         "tsv": kinds["tab"],
         "html": markup_rows + kinds["html"],

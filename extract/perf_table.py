@@ -53,7 +53,8 @@ class HeaderFields:
 
 def find_blocks(rows: Sequence[Row]) -> list[tuple[int, int]]:
     """(start, end) row indices of every performance table, end exclusive."""
-    starts = [i for i, row in enumerate(rows) if _starts_table(rows, i)]
+    # 称 (of 项目名称) in the text is the first test of _starts_table, made here without a call
+    starts = [i for i, row in enumerate(rows) if "称" in row.text and _starts_table(rows, i)]
     blocks = []
     for n, start in enumerate(starts):
         limit = starts[n + 1] if n + 1 < len(starts) else len(rows)
@@ -116,7 +117,12 @@ def _is_footer(cell: str) -> bool:
 
 def _opens_indicators(row: Row) -> bool:
     """The indicator header row, or the first indicator row where that header is missing."""
-    return bool(KPI_HEADER.search(row.key)) or any(map(level_label, row.filled))
+    return _names_levels(row.key) or any(map(level_label, row.filled))
+
+
+def _names_levels(key: str) -> bool:
+    """KPI_HEADER found in a key; each of its words holds 级指, checked first by a fast scan."""
+    return "级指" in key and bool(KPI_HEADER.search(key))
 
 
 def _is_header_row(row: Row) -> bool:
@@ -124,7 +130,7 @@ def _is_header_row(row: Row) -> bool:
     text = row.key
     if any(map(level_label, row.filled)):
         return False
-    return bool(KPI_HEADER.search(text)) or bool(HEADER_FRAGMENTS.fullmatch(text))
+    return _names_levels(text) or bool(HEADER_FRAGMENTS.fullmatch(text))
 
 
 def read_header(rows: Sequence[Row]) -> HeaderFields:

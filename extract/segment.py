@@ -38,11 +38,9 @@ def headings(rows: Sequence[Row]) -> list[tuple[int, str, str]]:
     """(row index, level part|subpart, title) of the headings that open content."""
     out = []
     for i, row in enumerate(rows):
-        if len(row.filled) > 2:
-            continue
+        if len(row.filled) > 2 or row.text.lstrip()[:1] not in HEADING_FIRST:
+            continue  # the text opens with what its key opens with: most rows are not squashed
         title = row.key
-        if title[:1] not in HEADING_FIRST:
-            continue
         level = "part" if PART.match(title) else "subpart" if SUBPART.match(title) else None
         if level == "subpart" and len(title) > 30 or not level or is_toc_entry(row):
             continue

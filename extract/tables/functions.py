@@ -71,6 +71,8 @@ def place_parts(rows: Sequence[Parts]) -> None:
     its 项目支出: of the unplaced children the one set whose parts make up what the placed ones
     leave is the 项目 set, the rest are 基本. Where no set or more than one fits, nothing is placed.
     """
+    if all(r.part is None for r in rows):
+        return  # every part placed (the layout kept the columns): no parent's children to scan
     for parent in rows:
         if parent.part is not None:
             continue

@@ -41,8 +41,8 @@ HEADER_WORDS = (
 @lru_cache(maxsize=65536)
 def norm(s: str) -> str:
     """Compare labels as a reader would: width-folded, no tags, marks or spaces, not doubled."""
-    s = unicodedata.normalize("NFKC", _TAG.sub("", s))
-    s = _SPACES.sub("", s).lstrip("#*>").rstrip("*")
+    s = unicodedata.normalize("NFKC", _TAG.sub("", s) if "<" in s else s)
+    s = "".join(s.split()).lstrip("#*>").rstrip("*")  # split() drops what \s+ matches
     return undouble(s)
 
 
