@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+DIGIT = re.compile(r"\d")
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
 MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
@@ -47,15 +48,18 @@ def content_kind(name: str, value: str) -> str:
     """What an indicator's own text says about its category: a key of FITS ("" for nothing)."""
     if "满意" in name:
         return "satisfaction"
-    if DATE.search(value) and "%" not in value:
+    # Cheap tests first: each pattern below needs a digit or one of the glyphs checked.
+    percent = "%" in value
+    digit = DIGIT.search(value) is not None
+    if not percent and (digit or "年" in value or "月" in value) and DATE.search(value):
         return "date"
-    if MONEY.search(value):
+    if ("元" in value or digit and "万" in value) and MONEY.search(value):
         return "cost" if COST_NAME.search(name) else "money"
-    if TIMELY.search(name):
+    if ("时" in name or "进度" in name) and TIMELY.search(name):
         return "timely"
-    if COUNT.search(value) and "%" not in value:
+    if not percent and digit and COUNT.search(value):
         return "count"
-    if "%" in value or "率" in name:
+    if percent or "率" in name:
         return "rate"
     return ""
 

@@ -183,9 +183,8 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
     """
     out: list[Segment] = []
     cur = Segment()
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if cur.empty():
+    for tok, nxt in zip(tokens, [*tokens[1:], None]):
+        if not (cur.l1 or cur.l2 or cur.name):  # cur.empty(), inline: asked once per token
             cur.line = tok.line
         if wrapped and _continues_name(cur, tok):
             cur.name = (cur.name or "") + tok.text
@@ -289,10 +288,11 @@ def read_kpis(
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)
     sides = (Side(), Side())
-    for side, seg in ((side, part) for side, whole in sided for part in unpack(whole)):
-        if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
-            sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
-        _feed(sides[side], seg, seg.line)
+    for side, whole in sided:
+        for seg in unpack(whole):
+            if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
+                sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
+            _feed(sides[side], seg, seg.line)
     period, annual = _finish(sides[0], sides[1]), _finish(sides[1], sides[0])
     issues += [
         Issue(k.line, f"indicator value not understood, kept as printed: {k.value!r} ({k.level3})")

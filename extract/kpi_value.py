@@ -41,6 +41,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from budgetkg.extract.model import KpiValue
 
@@ -129,12 +130,28 @@ def _by_length(words):
     return sorted(words, key=len, reverse=True)
 
 
+class _Words(NamedTuple):
+    """Words looked for at one end of a text, longest first. A text has one prefix (and one
+    suffix) of each length, so a few set look-ups replace a startswith per word."""
+
+    words: frozenset[str]
+    sizes: tuple[int, ...]  # the words' lengths, longest first
+
+
+def _words(words) -> _Words:
+    words = frozenset(words)
+    return _Words(words, tuple(sorted({len(w) for w in words}, reverse=True)))
+
+
 _PREFIX_WORDS = _by_length(PREFIX_COMPARATORS)
 _SUFFIX_WORDS = _by_length(SUFFIX_COMPARATORS)
-_SYMBOLS = [w for w in _PREFIX_WORDS if not w.isalpha()]
+_SYMBOLS = _words(w for w in _PREFIX_WORDS if not w.isalpha())
 _LONGEST_PREFIX = len(_PREFIX_WORDS[0])
 _LONGEST_SUFFIX = len(_SUFFIX_WORDS[0])
-_LEADS = _by_length(DEADLINE_LEADS)
+_LEADS = _words(DEADLINE_LEADS)
+_BEFORE = _words(DEADLINE_BEFORE)
+_VERBS = _words(DEADLINE_VERBS)
+_SCALES = _words(SCALE_PREFIXES)
 
 
 # The commonest targets (≥90%, 10个, 1项): one symbol, a plain number, a one-glyph unit. Read
@@ -281,9 +298,10 @@ def _strip_scale(head: str) -> tuple[str, int]:
     """万人次 → (人次, 10**4), but 千克 stays a unit of its own."""
     if head.startswith(UNSCALED_UNITS):
         return head, 1
-    for prefix, factor in SCALE_PREFIXES.items():
-        if head.startswith(prefix):
-            return head[len(prefix):], factor
+    for size in _SCALES.sizes:
+        prefix = head[:size]
+        if prefix in _SCALES.words:
+            return head[len(prefix):], SCALE_PREFIXES[prefix]
     return head, 1
 
 
@@ -303,8 +321,8 @@ def _parse_deadline(raw: str, text: str) -> KpiValue | None:
     core, lead = _strip_start(core, _LEADS)
     if lead.endswith("年") and core[:1] in ("底", "末"):
         core = "年" + core  # 当年底前: the 年 belongs to 年底 too
-    core = _strip_end(core, DEADLINE_VERBS)[0]
-    core, before = _strip_end(core, DEADLINE_BEFORE)
+    core = _strip_end(core, _VERBS)[0]
+    core, before = _strip_end(core, _BEFORE)
     points = _date_range(core, day_ok=bool(before) or lead == "每月")
     if points is None or (symbol and not any("y" in point for point in points)):
         return None  # ≥2月, ≤3月: a comparator on a bare month is a duration
@@ -315,25 +333,28 @@ def _parse_deadline(raw: str, text: str) -> KpiValue | None:
 
 def _leading_symbol(text: str) -> tuple[str | None, str]:
     """A comparator symbol in front of a date (≤2026年12月); words are handled as leads."""
-    for symbol in _SYMBOLS:
-        if text.startswith(symbol):
+    for size in _SYMBOLS.sizes:
+        symbol = text[:size]
+        if symbol in _SYMBOLS.words:
             return PREFIX_COMPARATORS[symbol], text[len(symbol):]
     return None, text
 
 
-def _strip_start(text: str, words) -> tuple[str, str]:
-    """Remove the first of `words` that starts the text; return what is left and the word."""
-    for word in words:
-        if text.startswith(word) and len(text) > len(word):
-            return text[len(word):], word
+def _strip_start(text: str, words: _Words) -> tuple[str, str]:
+    """Remove the longest of `words` that starts the text, if more text follows; return what
+    is left and the word."""
+    for size in words.sizes:
+        if len(text) > size and text[:size] in words.words:
+            return text[size:], text[:size]
     return text, ""
 
 
-def _strip_end(text: str, words) -> tuple[str, str]:
-    """Remove the first of `words` that ends the text; return what is left and the word."""
-    for word in words:
-        if text.endswith(word) and len(text) > len(word):
-            return text[: -len(word)], word
+def _strip_end(text: str, words: _Words) -> tuple[str, str]:
+    """Remove the longest of `words` that ends the text, if text is left before it; return
+    what is left and the word."""
+    for size in words.sizes:
+        if len(text) > size and text[-size:] in words.words:
+            return text[:-size], text[-size:]
     return text, ""
 
 
