@@ -85,6 +85,7 @@ _SHORT_CELL = 20
 # pdftotext cells are split at each space, but not inside an amount printed with spaces
 # after its separators ("23, 367. 00", as some PDFs set them).
 _PLAIN_CELL_GAP = re.compile(r"(?<!\d[,.，]) |(?<=\d[,.，]) (?!\d)")
+_AMOUNT_SEPARATORS = (",", ".", "，")
 _PAGE_NUMBER = re.compile(
     r"(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d{1,4}\s*[-—–－]"
     r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)",
@@ -150,7 +151,7 @@ def undouble(text: str) -> str:
     if size < 4 or size % 2:
         return text
     half = text[: size // 2]
-    if half != text[size // 2 :] or _NUMBER.fullmatch(text):
+    if not text.endswith(half) or _NUMBER.fullmatch(text):  # endswith: no second slice
         return text
     if _NUMBER.fullmatch(half):
         return half
@@ -364,8 +365,11 @@ def _classify_lines(text: str):
         stripped = line.strip()
         if not stripped:
             continue
-        at = start + len(line) - len(line.lstrip())
-        lines.append((number, at) + _kind(line, stripped))
+        at = start if line[0] == stripped[0] else start + len(line) - len(line.lstrip())
+        if "\t" in line and stripped[0] != "|":  # most lines of a TSV export: no _kind call
+            lines.append((number, at, "tab", line, 0))
+        else:
+            lines.append((number, at) + _kind(line, stripped))
     return lines, formfeeds
 
 
@@ -389,17 +393,35 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
 
 def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
     """The Row of one classified line."""
-    if kind == "tab":
+    if kind == "tab":  # the commonest kind: the Row built here, without _make_row's call
         cells = tuple(map(clean_cell, payload.split("\t")))
-    elif kind == "pipe":
+        text = " ".join(filter(None, cells))
+        return Row(number, number, cells, text, level) if text else None
+    if kind == "pipe":
         cells = tuple(clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload))
     elif kind == "sep":
         return None
     elif kind == "plain" and split_plain:
-        cells = tuple(map(undouble, _PLAIN_CELL_GAP.split(clean_cell(payload))))
+        cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
     else:
         cells = (clean_cell(payload),)
     return _make_row(number, number, cells, level)
+
+
+def _plain_cells(text: str) -> list[str]:
+    """`text` split as _PLAIN_CELL_GAP splits it, without running a regex at every offset:
+    at each space, except one after a digit and a separator with a digit after it."""
+    if " " not in text:
+        return [text]
+    pieces = text.split(" ")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        prev = out[-1]
+        if prev[-1:] in _AMOUNT_SEPARATORS and prev[-2:-1].isdecimal() and piece[:1].isdecimal():
+            out[-1] = f"{prev} {piece}"  # "23, 367. 00": one amount
+        else:
+            out.append(piece)
+    return out
 
 
 def _pipe_cells(stripped: str) -> list[str]:
@@ -435,12 +457,19 @@ def _plain_family(texts: list[str]) -> str:
     on lines of their own; pdftotext when many lines show column gaps; else text."""
     if not texts:
         return "text"
-    gaps = sum(1 for t in texts if _GAP.search(t)) / len(texts)
+    gaps = sum(1 for t in texts if _has_gap(t)) / len(texts)
     short = sum(1 for t in texts if len(t) <= _SHORT_CELL and len(t.split()) == 1) / len(texts)
-    labels = len({undouble(t) for t in texts} & _LABELS)
+    present = set(texts)  # a label undoubles from itself or from itself printed twice
+    labels = sum(1 for label in _LABELS if label in present or label + label in present)
     if short >= 0.6 and gaps < 0.2 and labels >= 2:
         return "cell-per-line"
     return "pdftotext" if gaps >= 0.15 else "text"
+
+
+def _has_gap(text: str) -> bool:
+    """_GAP.search, skipped where no space, tab or U+3000 could make a gap (the regex has no
+    literal to scan for, so it tries every offset)."""
+    return (" " in text or "\u3000" in text or "\t" in text) and bool(_GAP.search(text))
 
 
 # --- page furniture ------------------------------------------------------------------------

@@ -69,19 +69,16 @@ def _code(rows: Sequence[Row]) -> str | None:
     """The department's own 编码 where printed, else the code most 主管部门及代码 cells give."""
     own, supervisor = [], []
     for i, row in enumerate(rows):
-        if not _may_hold_code(row.text):
+        text = row.text  # a cheap test before normalising, inline as it runs on every row:
+        # only 编码/代码, 部门名称 or 主管部门 rows name a code
+        if not ("码" in text or ("部门" in text and ("名称" in text or "主管" in text))):
             continue
-        text = norm(row.text)
+        text = norm(text)
         if _CODE_LABEL_END.search(text) and i + 1 < len(rows):  # its value on the next line
             text += norm(rows[i + 1].filled[0]) if rows[i + 1].filled else ""
         own += _OWN_CODE.findall(text)
         supervisor += _SUPERVISOR_CODE.findall(text)
     return _most_common(own) or _most_common(supervisor)
-
-
-def _may_hold_code(text: str) -> bool:
-    """A cheap test before normalising: only 编码/代码, 部门名称 or 主管部门 rows name a code."""
-    return "码" in text or ("部门" in text and ("名称" in text or "主管" in text))
 
 
 def _year(rows: Sequence[Row], tables: Sequence[RawTable]) -> int | None:

@@ -70,9 +70,6 @@ _TITLE = re.compile(
 _LEADERS = re.compile(r"\.{3,}|…|·{3,}")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
-# What a row that ends a table holds before normalising: the 第 of a part heading or a full
-# stop (。, or ︒ ｡ which NFKC folds into it; no other character folds into either).
-_ENDING_MARKS = ("第", "。", "︒", "｡")
 
 
 def _title_kind(row: Row) -> tuple[str, str] | None:
@@ -99,9 +96,13 @@ def _title_kind(row: Row) -> tuple[str, str] | None:
 
 def _ends_table(row: Row) -> bool:
     """A part heading ("第三部分 …情况说明") or a paragraph of prose closes the last table."""
-    if not any(mark in row.text for mark in _ENDING_MARKS):
-        return False  # most rows: no need to normalise them to see it
-    text = norm(row.text)
+    # What a row that ends a table holds before normalising: the 第 of a part heading or a
+    # full stop (。, or ︒ ｡ which NFKC folds into it; no other character folds into either).
+    # Most rows hold none and need no normalising; tested inline, as it runs on every row.
+    text = row.text
+    if not ("第" in text or "。" in text or "︒" in text or "｡" in text):
+        return False
+    text = norm(text)
     if _PART.match(text) and "报表" not in text:
         return True
     return "。" in text and not text.startswith("注") and not any(is_amount(c) for c in row.filled)

@@ -145,15 +145,12 @@ def _unrepeat(cells: Sequence[str]) -> list[str]:
     """docling repeats a merged label in each cell it spans to the row's end: keep the first,
     blank the rest. A repeat with amounts after it is a cell of its own (住房公积金 | 住房公积金)."""
     out = list(cells)
+    tail_empty = True  # out[i + 1:] holds no text: tracked, not rescanned per cell
     for i in range(len(cells) - 1, 0, -1):
         cell = cells[i]
-        if (
-            cell
-            and cell == cells[i - 1]
-            and not is_amount(cell)
-            and all(not c for c in out[i + 1 :])
-        ):
+        if tail_empty and cell and cell == cells[i - 1] and not is_amount(cell):
             out[i] = ""
+        tail_empty = tail_empty and not out[i]
     return out
 
 
@@ -199,7 +196,7 @@ def _positional_groups(row: Row, codes: re.Pattern[str] | None = None) -> list[G
     for i, cell in enumerate(_unrepeat(row.cells)):
         if not cell:
             continue
-        amount = is_amount(cell) and not _is_code_cell(cell, not groups, codes)
+        amount = is_amount(cell) and not (codes and _is_code_cell(cell, not groups, codes))
         if amount and groups:
             groups[-1].amounts.append((i, parse_amount(cell)))
         elif not amount:
