@@ -157,3 +157,28 @@ def test_a_store_held_by_another_process_gives_a_clear_error(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_what_ingest_writes_for_the_seeds_loads_strictly_as_the_lenient_loader_takes_it(tmp_path):
+    """The store loads budgetkg's own N-Quads without IRI validation; a strict parse of the
+    same bytes (every seed and the policies graph) must accept them all and agree."""
+    from budgetkg.extract.policies import CitationTally
+    from budgetkg.graph.ingest import prepare_file
+    from budgetkg.graph.policy_graph import policies_document
+
+    from conftest import seed_paths
+
+    tally, items = CitationTally(), []
+    for path in seed_paths():
+        prepared = prepare_file(str(path))
+        tally.put(prepared.doc.source, prepared.spellings)
+        items.append((prepared.doc, prepared.ntriples))
+    policies, body, _ = policies_document(tally.counts)
+    items.append((policies, body))
+    store = GraphStore(tmp_path / "s")
+    store.put_documents(items)
+    strict = ox.Store()
+    for doc, nt in items:
+        strict.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(doc.graph))
+    data = {q for q in store.engine if str(q.graph_name) != f"<{store_module.CATALOG}>"}
+    assert len(data) > 10_000 and data == set(strict)
