@@ -39,8 +39,12 @@ def parse_amount(text: str) -> int | float | None:
 
 
 def read_funds(cells: Iterable[str]) -> tuple[Funds, Funds]:
-    """(implementation-period funds, annual funds) from the cells of the funds rows."""
+    """(implementation-period funds, annual funds) in 元 from the cells of the funds rows."""
+    cells = list(cells)
     found = _collect(cells)
+    scale = _scale(cells)
+    if scale != 1:
+        found = defaultdict(list, {k: [_in_yuan(v, scale) for v in vs] for k, vs in found.items()})
     sides = _split_sources(found)
     period = Funds(total=_first(found["period_total"]), **sides[0])
     annual = Funds(total=_first(found["annual_total"]), **sides[1])
@@ -62,6 +66,24 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
             waiting.append(m.lastgroup or "")
             buffer = buffer[m.end():]
     return found
+
+
+def _scale(cells: list[str]) -> int:
+    """万元 or 亿元 where the funds are printed in them (项目资金（万元）, 金额单位：万元), else 1:
+    the record's funds are in 元, whatever unit the table used."""
+    for cell in cells:
+        if parse_amount(cell) is None:
+            if "亿元" in cell:
+                return 10**8
+            if "万元" in cell:
+                return 10**4
+    return 1
+
+
+def _in_yuan(value: int | float, scale: int) -> int | float:
+    """An amount printed in 万元/亿元 in 元, to the 分: 120.5 万元 → 1205000."""
+    yuan = round(value * scale, 2)
+    return int(yuan) if yuan == int(yuan) else yuan
 
 
 def _unglued(cells: Iterable[str]):

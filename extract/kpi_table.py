@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from budgetkg.extract.kpi_columns import join_split_tokens, join_split_values
 from budgetkg.extract.kpi_levels import Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
@@ -279,11 +280,13 @@ def read_kpis(
     columns = header_columns(header)
     issues: list[Issue] = []
     if mode == "columns":
+        rows = join_split_values(header, rows)
         parsed = [(row, segments(tokenize(row))) for row in rows]
         two_sided = columns.two_sided or _looks_two_sided(parsed)
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
-        tokens = interleave_packed([t for row in rows for t in tokenize(row, positions=False)])
+        tokens = [t for row in rows for t in tokenize(row, positions=False)]
+        tokens = interleave_packed(join_split_tokens(header, tokens, level_label))
         segs = segments(tokens, wrapped=mode == "wrapped")
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)

@@ -38,6 +38,9 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "plan": ("项目实施计划", "实施计划"),
     "goal_columns": ("实施期目标", "年度目标"),
     "goal": ("总体目标",),
+    # Templates with one goal per column group label each (年度总体目标, 实施期总体目标).
+    "goal_annual": ("年度总体目标", "年度绩效目标"),
+    "goal_period": ("实施期总体目标", "实施期绩效目标", "中长期总体目标"),
     "kpi_header": ("一级指标",),
 }
 

@@ -165,7 +165,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Funds:
-    """项目资金 in 元, as printed; None where the document gives no figure."""
+    """项目资金 in 元 (a table printed in 万元 is converted); None where the document gives no
+    figure."""
 
     total: int | float | None = None
     central: int | float | None = None

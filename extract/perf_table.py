@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
 from budgetkg.extract.kpi_table import read_kpis
+from budgetkg.extract.kpi_columns import ROW_HEADINGS
 from budgetkg.extract.labels import FOOTER, FOOTER_FIRST, level_label, split_header_label, squash
 from budgetkg.extract.model import Issue, PerformanceProject, Row
 
@@ -23,7 +24,7 @@ HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三�
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
 SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
-TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal")
+TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal", "goal_period", "goal_annual")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
@@ -130,7 +131,7 @@ def _is_header_row(row: Row) -> bool:
     text = row.key
     if any(map(level_label, row.filled)):
         return False
-    return _names_levels(text) or bool(HEADER_FRAGMENTS.fullmatch(text))
+    return _names_levels(text) or bool(HEADER_FRAGMENTS.fullmatch(text)) or text in ROW_HEADINGS
 
 
 def read_header(rows: Sequence[Row]) -> HeaderFields:

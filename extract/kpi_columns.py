@@ -1,0 +1,139 @@
+"""Indicator values printed over three columns: 指标性质 | 指标值 | 度量单位 → one value.
+
+Some provinces' templates split a target into its comparator (≥), its figure (100) and its
+unit (家), each under a heading of its own. A reader reads them as one target, ≥100家, and so
+does the rest of the pipeline: the cells are joined into the 指标值 cell before the table is
+read. Only a comparator is joined from the comparator column; what else it holds (正向指标,
+定性) says how the target is judged, not what it is, and is left out of the value. Nothing
+changes unless the header names such columns beside 指标值.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from budgetkg.extract.kpi_value import PREFIX_COMPARATORS
+from budgetkg.extract.labels import squash
+from budgetkg.extract.model import Row
+
+COMPARATOR_HEADINGS = frozenset({"指标性质", "指标方向", "指标方向性", "运算符号", "运算符", "符号", "比较符号"})
+UNIT_HEADINGS = frozenset({"度量单位", "计量单位", "单位", "指标单位", "计算单位"})
+# Headings that stand on a line of their own in layouts printing one cell per line.
+ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS) - {"单位", "符号"}
+# What a comparator column holds besides comparators: how the target is judged.
+JUDGEMENTS = frozenset({"正向", "反向", "正向指标", "反向指标", "中性", "定量", "定性", "定量指标", "定性指标"})
+_MAX_UNIT = 6  # 人次/万元 …; a longer cell under 单位 is text, not a unit
+_BARE_NUMBER = re.compile(r"^[≥≤><=＞＜≧≦]?\s*-?\d[\d,，.]*$")
+
+
+@dataclass(frozen=True)
+class SplitValue:
+    """Column positions of one value printed in parts; None where the part has no column."""
+
+    comparator: int | None
+    value: int
+    unit: int | None
+
+
+def split_values(header: Sequence[Row]) -> list[SplitValue]:
+    """The 指标值 columns of the header that have a comparator or unit column beside them."""
+    out = []
+    for row in header:
+        keys = [squash(c) for c in row.cells]
+        for i, key in enumerate(keys):
+            if not _is_value_heading(key):
+                continue
+            comparator = i - 1 if i > 0 and keys[i - 1] in COMPARATOR_HEADINGS else None
+            unit = i + 1 if i + 1 < len(keys) and keys[i + 1] in UNIT_HEADINGS else None
+            if comparator is not None or unit is not None:
+                out.append(SplitValue(comparator, i, unit))
+    return out
+
+
+def _is_value_heading(key: str) -> bool:
+    return key.startswith(("指标值", "目标值", "年度指标值", "指标目标值"))
+
+
+def join_split_values(header: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
+    """`rows` with each split target joined into its 指标值 cell (positions kept: the parts'
+    cells are left blank). Rows are returned unchanged when the header splits no value."""
+    splits = split_values(header)
+    if not splits:
+        return list(rows)
+    return [_joined(row, splits) for row in rows]
+
+
+def _joined(row: Row, splits: list[SplitValue]) -> Row:
+    cells = list(row.cells)
+    for split in splits:
+        if split.value >= len(cells) or not cells[split.value].strip():
+            continue
+        value = cells[split.value].strip()
+        if split.comparator is not None and split.comparator < len(cells):
+            comparator = cells[split.comparator].strip()
+            if comparator in PREFIX_COMPARATORS and not value.startswith(comparator):
+                value = comparator + value
+            cells[split.comparator] = ""
+        if split.unit is not None and split.unit < len(cells):
+            unit = cells[split.unit].strip()
+            if unit and len(unit) <= _MAX_UNIT and not value.endswith(unit) and unit not in "/-—":
+                value += unit
+                cells[split.unit] = ""
+        cells[split.value] = value
+    if cells == list(row.cells):
+        return row
+    return Row(row.line, row.end_line, tuple(cells), " ".join(filter(None, cells)), row.heading)
+
+
+def names_split_columns(header: Sequence[Row]) -> tuple[bool, bool]:
+    """(a comparator column, a unit column) named anywhere in the header rows, whatever
+    their positions: what a stream of cells needs to know to join them."""
+    keys = {squash(c) for row in header for c in row.cells}
+    return bool(keys & COMPARATOR_HEADINGS), bool(keys & UNIT_HEADINGS)
+
+
+def join_split_tokens(header: Sequence[Row], tokens: list, is_label) -> list:
+    """The same joining for layouts read as one stream of cells (pdftotext, one cell per line),
+    where columns have no positions: a lone comparator opens the figure after it, and a short
+    word after a bare figure is its unit, unless a figure follows it (then it names the next
+    indicator, its unit cell having been blank). `tokens` are kpi_table Tokens."""
+    comparators, units = names_split_columns(header)
+    if not (comparators or units):
+        return tokens
+    out: list = []
+    for i, tok in enumerate(tokens):
+        text = tok.text.strip()
+        if comparators and tok.label is None and text in JUDGEMENTS:
+            continue
+        if out and comparators and _lone_comparator(out[-1]) and tok.label is None:
+            out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if out and units and _unit_after(out[-1], tok, nxt, is_label):
+            out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
+            continue
+        out.append(tok)
+    return out
+
+
+def _lone_comparator(tok) -> bool:
+    return tok.label is None and tok.text.strip() in PREFIX_COMPARATORS
+
+
+def _unit_after(figure, tok, nxt, is_label) -> bool:
+    text = tok.text.strip()
+    return (
+        figure.label is None
+        and tok.label is None
+        and bool(_BARE_NUMBER.match(figure.text.strip()))
+        and 0 < len(text) <= _MAX_UNIT
+        and not any(c.isdigit() for c in text)
+        and not is_label(text)
+        and not (nxt is not None and nxt.label is None and _opens_figure(nxt.text.strip()))
+    )
+
+
+def _opens_figure(text: str) -> bool:
+    return text in PREFIX_COMPARATORS or bool(_BARE_NUMBER.match(text))
