@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 
 from budgetkg.graph.ntriples import to_ntriples
 from budgetkg.graph import store as store_module
-from budgetkg.graph.store import GraphStore, StoreError, StoredDocument, split_lines
+from budgetkg.graph.store import GraphStore, StoreError, StoredDocument, share_out
 
 EX = "http://example.org/"
 WRITING = "https://budgetkg.org/ontology#beingWritten"
@@ -62,14 +62,16 @@ def test_a_batch_loaded_in_concurrent_parts_equals_the_batch_loaded_in_one(tmp_p
     assert [d.triples for d in stores[3].documents()] == [2000, 1, 3500, 700]
 
 
-@given(st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=40),
-       st.integers(min_value=1, max_value=8))
-def test_split_lines_keeps_every_byte_in_order_and_cuts_only_at_line_ends(lines, parts):
-    data = b"".join(lines)
-    pieces = split_lines(data, parts)
-    assert b"".join(pieces) == data
-    assert len(pieces) <= parts
-    assert all(piece.endswith(b"\n") for piece in pieces)
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=30), st.integers(min_value=1, max_value=8))
+def test_share_out_deals_every_document_once_in_order_into_balanced_queues(sizes, parts):
+    docs = [(b"x" * n, i) for i, n in enumerate(sizes)]
+    queues = share_out(docs, parts)
+    assert sorted(d for q in queues for d in q) == sorted(docs)
+    assert len(queues) <= parts and all(queues)
+    assert all(q == sorted(q, key=lambda d: d[1]) for q in queues)
+    loads = [sum(len(nt) for nt, _ in q) for q in queues]
+    if loads:  # largest first, each to the lightest queue: no queue exceeds another by more than a document
+        assert max(loads) - min(loads) <= max(sizes)
 
 
 def test_blank_nodes_of_two_documents_in_one_batch_stay_apart(tmp_path):
