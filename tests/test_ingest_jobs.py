@@ -138,9 +138,13 @@ def _corpus(folder: Path, copies: int) -> Path:
 def test_the_writer_memory_does_not_grow_with_the_corpus(tmp_path):
     """200 documents (550,000 triples, 120 MB of N-Triples) against 40: the writer holds one
     batch and a few documents in flight, never the corpus."""
+    from budgetkg.graph.ingest import prepare_file
+
     small = _writer_peak(_corpus(tmp_path / "c40", 40), tmp_path / "s40")
     large = _writer_peak(_corpus(tmp_path / "c200", 200), tmp_path / "s200")
-    assert large < small * 1.25, (small, large)
+    extra = 160 * len(prepare_file(str(SMALL)).ntriples)  # what holding the extra documents would take
+    # The peak varies by ~2 MB with how many documents are in flight when a batch is written.
+    assert large - small < 0.05 * extra, (small, large, extra)
     assert large < 30 * 2**20, large
 
 
