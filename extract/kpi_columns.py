@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from budgetkg.extract.kpi_value import PREFIX_COMPARATORS
-from budgetkg.extract.labels import squash
+from budgetkg.extract.labels import level_label, squash
 from budgetkg.extract.model import Row
 
 COMPARATOR_HEADINGS = frozenset({"指标性质", "指标方向", "指标方向性", "运算符号", "运算符", "符号", "比较符号"})
@@ -94,7 +94,7 @@ def names_split_columns(header: Sequence[Row]) -> tuple[bool, bool]:
     return bool(keys & COMPARATOR_HEADINGS), bool(keys & UNIT_HEADINGS)
 
 
-def join_split_tokens(header: Sequence[Row], tokens: list, is_label) -> list:
+def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
     """The same joining for layouts read as one stream of cells (pdftotext, one cell per line),
     where columns have no positions: a lone comparator opens the figure after it, and a short
     word after a bare figure is its unit, unless a figure follows it (then it names the next
@@ -111,7 +111,7 @@ def join_split_tokens(header: Sequence[Row], tokens: list, is_label) -> list:
             out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if out and units and _unit_after(out[-1], tok, nxt, is_label):
+        if out and units and _unit_after(out[-1], tok, nxt):
             out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
             continue
         out.append(tok)
@@ -122,7 +122,7 @@ def _lone_comparator(tok) -> bool:
     return tok.label is None and tok.text.strip() in PREFIX_COMPARATORS
 
 
-def _unit_after(figure, tok, nxt, is_label) -> bool:
+def _unit_after(figure, tok, nxt) -> bool:
     text = tok.text.strip()
     return (
         figure.label is None
@@ -130,7 +130,7 @@ def _unit_after(figure, tok, nxt, is_label) -> bool:
         and bool(_BARE_NUMBER.match(figure.text.strip()))
         and 0 < len(text) <= _MAX_UNIT
         and not any(c.isdigit() for c in text)
-        and not is_label(text)
+        and not level_label(text)
         and not (nxt is not None and nxt.label is None and _opens_figure(nxt.text.strip()))
     )
 

@@ -286,7 +286,7 @@ def read_kpis(
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
         tokens = [t for row in rows for t in tokenize(row, positions=False)]
-        tokens = interleave_packed(join_split_tokens(header, tokens, level_label))
+        tokens = interleave_packed(join_split_tokens(header, tokens))
         segs = segments(tokens, wrapped=mode == "wrapped")
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)

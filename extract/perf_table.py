@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
-from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.kpi_columns import ROW_HEADINGS
+from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import FOOTER, FOOTER_FIRST, level_label, split_header_label, squash
 from budgetkg.extract.model import Issue, PerformanceProject, Row
 
