@@ -30,6 +30,7 @@ from collections import Counter
 from functools import lru_cache
 from operator import itemgetter
 
+from .gc_pause import gc_paused
 from .model import Document, Row
 
 __all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
@@ -103,6 +104,7 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     return load_document(path)
 
 
+@gc_paused
 def parse_layout(
     text: str, source: str, *, path: str | None = None, encoding: str = ""
 ) -> Document:
@@ -162,11 +164,7 @@ def undouble(text: str) -> str:
 
 def _make_row(line: int, end_line: int, cells, heading: int = 0) -> Row | None:
     """A Row, or None when no cell has visible text (such rows carry nothing)."""
-    cells = tuple(cells)
-    text = " ".join(filter(None, cells))
-    if not text:
-        return None
-    return Row(line, end_line, cells, text, heading)
+    return Row.of_cells(line, end_line, tuple(cells), heading)
 
 
 # --- html tables and blocks ----------------------------------------------------------------
@@ -394,9 +392,7 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
 def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
     """The Row of one classified line."""
     if kind == "tab":  # the commonest kind: the Row built here, without _make_row's call
-        cells = tuple(map(clean_cell, payload.split("\t")))
-        text = " ".join(filter(None, cells))
-        return Row(number, number, cells, text, level) if text else None
+        return Row.of_cells(number, number, tuple(map(clean_cell, payload.split("\t"))), level)
     if kind == "pipe":
         cells = tuple(clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload))
     elif kind == "sep":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 
+_new_object = object.__new__
 _FACTORY = object()  # stands for a field's default_factory in a fast __init__'s signature
 
 
@@ -36,8 +37,10 @@ def record(cls: type) -> type:
         made = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
         values.append(f"{f.name}={made if f.default_factory is not MISSING else f.name}")
     post = "\n    self.__post_init__()" if hasattr(cls, "__post_init__") else ""
-    exec(f"def __init__(self, {', '.join(params)}):\n    self.__dict__.update({', '.join(values)}){post}",
-         namespace)
+    exec(
+        f"def __init__(self, {', '.join(params)}):\n    self.__dict__.update({', '.join(values)}){post}",
+        namespace,
+    )
     namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = namespace["__init__"]
     return cls
@@ -79,6 +82,27 @@ class Row:
         # here, which the cached property below then never has to compute.
         self.__dict__["filled"] = tuple(filter(None, self.cells))
 
+    @classmethod
+    def of_cells(
+        cls, line: int, end_line: int, cells: tuple[str, ...], heading: int = 0
+    ) -> Row | None:
+        """The row of `cells`, its text their non-empty ones joined by a space; None when all
+        are empty. The layout reader builds every row through here: the non-empty cells are
+        picked once, for both `text` and `filled`, and no __init__ frame is entered."""
+        filled = tuple(filter(None, cells))
+        if not filled:
+            return None
+        row = _new_object(cls)
+        row.__dict__.update(
+            line=line,
+            end_line=end_line,
+            cells=cells,
+            text=" ".join(filled),
+            heading=heading,
+            filled=filled,
+        )
+        return row
+
     @cached_property
     def filled(self) -> tuple[str, ...]:
         """The non-empty cells, in order (set by __post_init__; kept here for its type and doc)."""
@@ -87,7 +111,9 @@ class Row:
     @cached_property
     def keys(self) -> tuple[str, ...]:
         """Each cell without white space: the form label matching uses, computed once per row."""
-        return tuple(["".join(c.split()) for c in self.cells])  # a list builds faster than a generator
+        return tuple(
+            ["".join(c.split()) for c in self.cells]
+        )  # a list builds faster than a generator
 
     @cached_property
     def key(self) -> str:
@@ -136,7 +162,9 @@ class KpiValue:
     upper: Decimal | None = None  # for ranges such as 6-20项
     unit: str | None = None  # 项, %, 万元/个 …, the scale prefix removed from money units
     scale: int | None = None  # 10**4 for 万, 10**8 for 亿, 1 otherwise when a number is given
-    deadline: str | None = None  # normalized date text for deadline values, e.g. "12-31" or "2023-06"
+    deadline: str | None = (
+        None  # normalized date text for deadline values, e.g. "12-31" or "2023-06"
+    )
     flagged: bool = False  # True when the value could not be understood
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from budgetkg.extract.budget_tables import extract_budget_tables
 from budgetkg.extract.citations import add_text_citations
 from budgetkg.extract.department_kpis import read_department_kpis
+from budgetkg.extract.gc_pause import gc_paused
 from budgetkg.extract.load import SUFFIXES, load_document
 from budgetkg.extract.model import Document, Issue, Record
 from budgetkg.extract.perf_table import find_blocks, kpi_mode, read_projects
@@ -28,6 +29,7 @@ class Failure:
     reason: str
 
 
+@gc_paused
 def extract_document(doc: Document) -> Record:
     """Everything one disclosure yields, from its normalized rows."""
     rows = doc.rows

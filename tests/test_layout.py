@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import time
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -494,3 +495,20 @@ def test_markup_characters_written_as_entities_in_an_html_cell_are_read_back(gri
 
     text = render([[html.escape(c) for c in row] for row in grid], "html")
     assert [list(row.cells) for row in parse_layout(text, "grid").rows] == grid
+
+
+@given(
+    st.lists(st.sampled_from(["", "合计", "项目名称", " ", "12.5", "山西省 科技厅"]), max_size=6),
+    st.integers(1, 10_000),
+    st.integers(0, 6),
+)
+def test_the_layout_readers_row_builder_makes_the_row_the_constructor_makes(cells, line, heading):
+    built = Row.of_cells(line, line + 1, tuple(cells), heading)
+    text = " ".join(filter(None, cells))
+    if not text:
+        assert built is None
+        return
+    made = Row(line, line + 1, tuple(cells), text, heading)
+    assert built == made and built.filled == made.filled and built.key == made.key
+    with pytest.raises(FrozenInstanceError):
+        built.text = "x"  # type: ignore[misc]
