@@ -15,17 +15,24 @@ from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Funds
 
 AMOUNT = re.compile(r"^-?\d[\d,，]*(\.\d+)?$")
+AMOUNT_IN_UNIT = re.compile(r"^(-?\d[\d,，]*(?:\.\d+)?)(亿元|万元|元)$")  # 360万元, squashed
+UNIT_SCALE = {"元": 1, "万元": 10**4, "亿元": 10**8}
 SEPARATORS = re.compile(r"[\s,，]")
+# Labels that take a figure. fiscal (其中：财政拨款) and total (a bare 资金总额) are not fields of
+# the record, but are labels all the same: a figure printed under them must not be paired with
+# the next label waiting.
 FUND_KEYS = re.compile(
-    r"(?P<period_total>实施期资金总额|实施期资金)"
+    r"(?P<period_total>实施期资金总额|实施期资金|中期资金总额|中期资金)"
     r"|(?P<annual_total>年度资金总额|年度资金)"
     r"|(?P<central>中央)"
     r"|(?P<provincial>省级|省财政)"
     r"|(?P<city_county>市县|市[(（]区[)）]|县[(（]区[)）]|县[(（]市[)）]|市级|区级|县级|市区)"
     r"|(?P<self_raised>自筹)"
     r"|(?P<other>其他资金|其它资金)"
+    r"|(?P<fiscal>财政拨款)"
+    r"|(?P<total>资金总额)"
 )
-GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?)$")
+GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?(?:亿元|万元|元)?)$")
 SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
 
 
@@ -41,23 +48,20 @@ def parse_amount(text: str) -> int | float | None:
 def read_funds(cells: Iterable[str]) -> tuple[Funds, Funds]:
     """(implementation-period funds, annual funds) in 元 from the cells of the funds rows."""
     cells = list(cells)
-    found = _collect(cells)
-    scale = _scale(cells)
-    if scale != 1:
-        found = defaultdict(list, {k: [_in_yuan(v, scale) for v in vs] for k, vs in found.items()})
+    found = _collect(cells, _scale(cells))
     sides = _split_sources(found)
     period = Funds(total=_first(found["period_total"]), **sides[0])
     annual = Funds(total=_first(found["annual_total"]), **sides[1])
     return period, annual
 
 
-def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
-    """Figures per fund key, in the order the labels were printed."""
+def _collect(cells: Iterable[str], scale: int = 1) -> dict[str, list[int | float]]:
+    """Figures per fund key in 元 (`scale`: the table's unit), in the order the labels were printed."""
     found: dict[str, list[int | float]] = defaultdict(list)
     waiting: deque[str] = deque()
     buffer = ""
     for cell in _unglued(cells):
-        amount = parse_amount(cell)
+        amount = _amount(cell, scale)
         if amount is not None and waiting:
             found[waiting.popleft()].append(amount)
             continue
@@ -68,11 +72,22 @@ def _collect(cells: Iterable[str]) -> dict[str, list[int | float]]:
     return found
 
 
+def _amount(cell: str, scale: int) -> int | float | None:
+    """A figure in 元: printed bare in the table's unit (`scale`), or with its own (360万元)."""
+    value = parse_amount(cell)
+    if value is not None:
+        return value if scale == 1 else _in_yuan(value, scale)
+    m = AMOUNT_IN_UNIT.match(squash(cell)) if cell[-1:] == "元" else None
+    if m is None or (value := parse_amount(m.group(1))) is None:
+        return None
+    return _in_yuan(value, UNIT_SCALE[m.group(2)])
+
+
 def _scale(cells: list[str]) -> int:
     """万元 or 亿元 where the funds are printed in them (项目资金（万元）, 金额单位：万元), else 1:
     the record's funds are in 元, whatever unit the table used."""
     for cell in cells:
-        if parse_amount(cell) is None:
+        if parse_amount(cell) is None and not AMOUNT_IN_UNIT.match(squash(cell)):
             if "亿元" in cell:
                 return 10**8
             if "万元" in cell:
@@ -90,7 +105,7 @@ def _unglued(cells: Iterable[str]):
     """年度资金总额: 356,500,000 in one cell → the label, then the figure."""
     for cell in cells:
         text = cell.strip()
-        ends_amount = text[-1:].isdecimal() or text.endswith((",", "，"))  # as GLUED_AMOUNT does
+        ends_amount = text[-1:].isdecimal() or text.endswith((",", "，", "元"))  # as GLUED_AMOUNT does
         m = GLUED_AMOUNT.match(text) if ends_amount else None
         if m and FUND_KEYS.search(squash(m.group(1))):
             yield m.group(1)

@@ -23,26 +23,16 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-# Header fields of one performance table: field → labels as printed, longest first.
-HEADER_LABELS: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称",),
-    "supervising": ("主管部门及代码", "主管部门"),
-    "implementing_unit": ("实施单位",),
-    "attribute": ("项目属性",),
-    "period": ("项目日期", "项目周期", "实施期限", "项目期"),
-    "funds": ("项目资金(元)", "项目资金（元）", "项目资金"),
-    "overview": ("项目概况", "项目概述", "项目简介"),
-    "legal_basis": ("立项依据",),
-    "necessity": ("项目设立必要性", "设立必要性"),
-    "measures": ("保证项目实施的制度、措施", "保证项目实施的制度,措施", "保证项目实施的制度", "保障措施"),
-    "plan": ("项目实施计划", "实施计划"),
-    "goal_columns": ("实施期目标", "年度目标"),
-    "goal": ("总体目标",),
-    # Templates with one goal per column group label each (年度总体目标, 实施期总体目标).
-    "goal_annual": ("年度总体目标", "年度绩效目标"),
-    "goal_period": ("实施期总体目标", "实施期绩效目标", "中长期总体目标"),
-    "kpi_header": ("一级指标",),
-}
+def _header_labels() -> dict[str, tuple[str, ...]]:
+    """Header fields of one performance table → labels as printed, from data/header_labels.csv."""
+    text = resources.files("budgetkg.extract").joinpath("data/header_labels.csv").read_text("utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for row in csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#")):
+        out[row["field"]] = (*out.get(row["field"], ()), row["label"].strip())
+    return out
+
+
+HEADER_LABELS: dict[str, tuple[str, ...]] = _header_labels()
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
 FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")
@@ -119,8 +109,11 @@ def split_header_label(cell: str) -> tuple[str, str, str] | None:
     head = cell.lstrip()
     if not head:
         return None
-    for field, label, pattern in _HEADER_BY_FIRST.get(head[0], ()):
-        m = pattern.match(cell)
-        if m:
+    candidates = _HEADER_BY_FIRST.get(head[0])
+    if not candidates:
+        return None
+    key = squash(head)  # a label's pattern only matches where the squashed cell opens with it
+    for field, label, pattern in candidates:
+        if key.startswith(label) and (m := pattern.match(cell)):
             return field, label, cell[m.end():].strip()
     return None

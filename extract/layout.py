@@ -53,6 +53,7 @@ _WORDY = re.compile(r"[^\W_]")
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
 _HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.IGNORECASE)
 
 # --- html structure ------------------------------------------------------------------------
@@ -114,10 +115,10 @@ def parse_layout(
     lines, formfeeds = _classify_lines(text)
     family = _detect_family(lines, len(placed))
     drop = _furniture(lines, formfeeds, family)
-    split_plain = family == "pdftotext"
+    split_plain, markdown = family == "pdftotext", family == "markdown"
     for line_no, offset, kind, payload, level in lines:
         if line_no not in drop:
-            placed.append((offset, _line_row(line_no, kind, payload, level, split_plain)))
+            placed.append((offset, _line_row(line_no, kind, payload, level, split_plain, markdown)))
     placed.sort(key=itemgetter(0))
     rows = tuple(filter(None, map(itemgetter(1), placed)))  # the rows, without the Nones
     return Document(source=source, path=path or source, encoding=encoding, family=family, rows=rows)
@@ -389,19 +390,29 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
     return "plain", stripped, 0
 
 
-def _line_row(number: int, kind: str, payload: str, level: int, split_plain: bool) -> Row | None:
-    """The Row of one classified line."""
+def _line_row(
+    number: int, kind: str, payload: str, level: int, split_plain: bool, markdown: bool = False
+) -> Row | None:
+    """The Row of one classified line; `markdown` when the file is markdown (escapes undone)."""
     if kind == "tab":  # the commonest kind: the Row built here, without _make_row's call
         return Row.of_cells(number, number, tuple(map(clean_cell, payload.split("\t"))), level)
     if kind == "pipe":
-        cells = tuple(clean_cell(c.replace("\\|", "|")) for c in _pipe_cells(payload))
+        cells = tuple(clean_cell(md_unescape(c)) for c in _pipe_cells(payload))
     elif kind == "sep":
         return None
     elif kind == "plain" and split_plain:
         cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
+    elif markdown or kind == "heading":
+        cells = (clean_cell(md_unescape(payload)),)
     else:
         cells = (clean_cell(payload),)
     return _make_row(number, number, cells, level)
+
+
+def md_unescape(text: str) -> str:
+    """Markdown's backslash escapes undone: 晋政办发\\[2021\\]42号, 1\\. and \\| read as printed.
+    PDF-to-markdown tools escape the brackets and dots of document numbers and list items."""
+    return _MD_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def _plain_cells(text: str) -> list[str]:

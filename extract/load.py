@@ -33,7 +33,10 @@ def document_from_bytes(data: bytes, path: str) -> Document:
     if _named_pdf(path):
         raise UnreadableInput(path, "named .pdf but not a PDF (no %PDF- header)")
     text, encoding = decode_bytes(data, path)
-    return parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
+    doc = parse_layout(text, os.path.basename(path), path=path, encoding=encoding)
+    if not doc.rows:  # a record of such a file would only list what is missing
+        raise UnreadableInput(path, "no visible text (only white space or markup)")
+    return doc
 
 
 def _named_pdf(path: str) -> bool:

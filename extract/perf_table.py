@@ -1,6 +1,7 @@
 """项目支出绩效目标表: find each table and read its header, funds, texts and indicators.
 
-A table starts at a 项目名称 row that is followed by a 主管部门 row (the 项目支出预算表 also has
+A table starts at a 项目名称 row that is followed by a 主管部门 row (or a synonym, see
+data/header_labels.csv) (the 项目支出预算表 also has
 a 项目名称 column, but never a 主管部门 row) and ends before the next table, at its signature row
 (负责人 / 填报日期) or at the next heading of the disclosure. The header is read as a stream of
 cells in which every label takes the cells up to the next label, so values wrapped over lines
@@ -17,17 +18,26 @@ from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS
 from budgetkg.extract.kpi_table import read_kpis
-from budgetkg.extract.labels import FOOTER, FOOTER_FIRST, level_label, split_header_label, squash
+from budgetkg.extract.labels import (
+    FOOTER,
+    FOOTER_FIRST,
+    HEADER_LABELS,
+    level_label,
+    split_header_label,
+    squash,
+)
 from budgetkg.extract.model import Issue, PerformanceProject, Row
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
-SUPERVISING = re.compile(r"^\s*(\d+)\s*[-－—–_]+\s*(.*)$")
+SUPERVISING = re.compile(r"^\s*(?:(\d+)\s*[-－—–_]+|[\[［【(（](\d+)[\]］】)）])\s*(.*)$")  # 203-… or [161]…
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal", "goal_period", "goal_annual")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
-LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear
+YEAR_SPAN = re.compile(r"^[(（][\d年月\s—\-–~～至]+[)）]$")  # 中期目标（2026年—2028年）: the column's years
+LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear …
+LOOKAHEAD_CELLS = 16  # … or cells, where 6 rows hold fewer
 HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit
 
 
@@ -67,8 +77,17 @@ def _starts_table(rows: Sequence[Row], i: int) -> bool:
     first = rows[i].filled[:1]
     if not first or "称" not in first[0] or not squash(first[0]).startswith("项目名称"):
         return False
-    ahead = rows[i + 1 : i + 1 + LOOKAHEAD]
-    return any("主管部门" in r.key for r in ahead)
+    return any(label in r.key for r in _ahead(rows, i) for label in HEADER_LABELS["supervising"])
+
+
+def _ahead(rows: Sequence[Row], i: int) -> Sequence[Row]:
+    """The rows after row i where its 主管部门 label may be: LOOKAHEAD rows, or as many as hold
+    LOOKAHEAD_CELLS cells where fewer (one cell per line, or 项目编码/负责人 rows between)."""
+    end, cells = i + 1, 0
+    while end < len(rows) and (end <= i + LOOKAHEAD or cells < LOOKAHEAD_CELLS):
+        cells += len(rows[end].filled)
+        end += 1
+    return rows[i + 1 : end]
 
 
 def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
@@ -76,7 +95,7 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
     in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
-        if _is_footer(first):
+        if _is_footer(first) and (in_indicators or not _labels_follow(rows, j)):
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
@@ -84,6 +103,12 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
             return j
         in_indicators = in_indicators or _opens_indicators(rows[j])
     return limit
+
+
+def _labels_follow(rows: Sequence[Row], j: int) -> bool:
+    """Header labels on the next rows: the 联系电话 at j is a field of the header (项目负责人,
+    联系电话 above 主管部门 in some templates), not the signature row under the table."""
+    return any(split_header_label(c) for r in rows[j + 1 : j + 4] for c in r.filled)
 
 
 def _opens_next_part(cell: str, offset: int) -> bool:
@@ -218,11 +243,11 @@ def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
 
 
 def _supervising(text: str | None) -> tuple[str | None, str | None]:
-    """203-山西省科学技术厅 → ("203", "山西省科学技术厅")."""
+    """203-山西省科学技术厅 or [161]科学技术部 → ("203", "山西省科学技术厅"), ("161", "科学技术部")."""
     if not text:
         return None, None
     m = SUPERVISING.match(text)
-    return (m.group(1), m.group(2) or None) if m else (None, text)
+    return (m.group(1) or m.group(2), m.group(3) or None) if m else (None, text)
 
 
 def _texts(fields: HeaderFields) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
@@ -233,7 +258,7 @@ def _texts(fields: HeaderFields) -> tuple[dict[str, str], dict[str, tuple[int, i
         if name == "goal" and not cells:
             # 总体目标 merged over the 实施期目标/年度目标 row and the row below it (a PDF's
             # spanning cell, an HTML rowspan): the texts follow the column headings.
-            cells = fields.cells.get("goal_columns", [])
+            cells = [c for c in fields.cells.get("goal_columns", []) if not YEAR_SPAN.match(c[1])]
         if not cells:
             continue
         spans[name] = (cells[0][0], cells[-1][0])

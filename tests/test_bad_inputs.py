@@ -258,6 +258,7 @@ def _check_single_line(outcome, _reference):
 
 CASES: dict[str, Case] = {
     "empty.txt": Case(lambda: b"", rejected("empty file")),
+    "white_space_only.txt": Case(lambda: "\r\n  \n\t\u3000\n".encode(), rejected("no visible text (only white space or markup)")),
     "random_bytes.txt": Case(_random_bytes, rejected("binary file")),
     "png_image.txt": Case(_png, rejected("binary file (NUL bytes at offset 8)")),
     "zip_archive.txt": Case(_zip, rejected("binary file (NUL bytes")),
@@ -274,7 +275,7 @@ CASES: dict[str, Case] = {
     "same_project_twice.txt": Case(_same_project_twice, _check_same_project_twice),
     "single_line_10mb.txt": Case(_single_line_10mb, _check_single_line),
 }
-REJECTED = {"empty.txt", "random_bytes.txt", "png_image.txt", "zip_archive.txt",
+REJECTED = {"empty.txt", "white_space_only.txt", "random_bytes.txt", "png_image.txt", "zip_archive.txt",
             "truncated_mid_character.txt", "mixed_encodings.txt"}
 
 

@@ -57,6 +57,27 @@ def test_markdown_pipe_table():
     assert only(doc, 20).cells == ("注：本表金额单位为元。",)
 
 
+def test_markdown_backslash_escapes_are_read_as_the_characters_they_escape():
+    text = (
+        "## 项目支出绩效目标表\n\n"
+        "| 立项依据 | 1\\.《山西省科技计划项目管理办法》(晋政办发\\[2021\\]42号) |\n"
+        "|---|---|\n"
+        "| 备注 | 见 a\\|b 与 \\\\ |\n"
+        "\n"
+        "2\\.《关于深化科技计划管理改革的若干意见》（晋科发\\[2020\\]15号）\n"
+    )
+    doc = parse_layout(text, "escaped.md")
+    assert doc.family == "markdown"
+    assert only(doc, 3).cells == ("立项依据", "1.《山西省科技计划项目管理办法》(晋政办发[2021]42号)")
+    assert only(doc, 5).cells == ("备注", "见 a|b 与 \\")
+    assert only(doc, 7).text == "2.《关于深化科技计划管理改革的若干意见》（晋科发[2020]15号）"
+
+
+def test_a_backslash_in_a_tab_separated_file_is_kept():
+    doc = parse_layout("文号\t晋政办发\\[2021\\]42号\n", "plain.txt")
+    assert only(doc, 1).cells == ("文号", "晋政办发\\[2021\\]42号")
+
+
 def test_mineru_markdown_with_html_tables():
     doc = read_document(FIXTURES / "mineru_tables.md")
     assert doc.family == "html"
