@@ -442,13 +442,12 @@ def _category(label: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _level1(l2: str | None, l1: str | None) -> str | None:
-    """Level 1 follows from level 2 where the vocabulary knows its parent. Memoized: every
-    indicator under a label asks again."""
+    """Level 1 follows from level 2 where the vocabulary knows its parent: 产出指标 for 数量指标,
+    and 成本指标 for 经济成本指标 (the 2021 template makes 成本指标 a 一级指标 of its own, while
+    older ones file it under 产出指标). Memoized: every indicator under a label asks again."""
     info = level_label(l2) if l2 else None
     if info and info.parent:
-        parent = level_label(info.parent)
-        if parent and parent.level == 1:
-            return info.parent
+        return info.parent
     return _clean(l1)
 
 

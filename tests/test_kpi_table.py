@@ -47,6 +47,27 @@ def test_a_level_label_printed_one_row_early_is_placed_by_content():
     assert levels["补助发放时间"] == "时效指标"
 
 
+def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
+        "\t成本指标\t经济成本指标\t单家企业兑付上限\t≤15万元\n"
+        "\t\t社会成本指标\t无\t无\n"
+        "\t效益指标\t社会效益指标\t服务科技型中小企业\t≥100家\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [(k.level1, k.level2) for k in period] == [
+        ("产出指标", "数量指标"), ("成本指标", "经济成本指标"), ("成本指标", "社会成本指标"), ("效益指标", "社会效益指标"),
+    ]
+
+
+def test_cost_under_output_stays_there_in_the_older_template():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n\t\t成本指标\t单家企业兑付上限\t≤15万元\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [(k.level1, k.level2) for k in period] == [("产出指标", "数量指标"), ("产出指标", "成本指标")]
+
+
 def test_no_category_is_invented_when_the_table_does_not_print_it():
     period, _, _ = _read(
         "\t产出指标\t质量指标\t补助单位准确率\t100%\n\t\t\t项目完成时间\t12月31日前\n",
