@@ -5,7 +5,9 @@ unit (家), each under a heading of its own. A reader reads them as one target, 
 does the rest of the pipeline: the cells are joined into the 指标值 cell before the table is
 read. Only a comparator is joined from the comparator column; what else it holds (正向指标,
 定性) says how the target is judged, not what it is, and is left out of the value. Nothing
-changes unless the header names such columns beside 指标值.
+changes unless the header names such columns beside 指标值. The comparator and unit columns may
+stand on either side of it (…指标值 | 度量单位 | 指标性质). Columns that hold no part of an
+indicator (分值, 权重, 备注) are blanked, so their figures are not read as indicators.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ from budgetkg.extract.model import Row
 
 COMPARATOR_HEADINGS = frozenset({"指标性质", "指标方向", "指标方向性", "运算符号", "运算符", "符号", "比较符号"})
 UNIT_HEADINGS = frozenset({"度量单位", "计量单位", "单位", "指标单位", "计算单位"})
+# Columns beside the indicators that are not part of them: how an indicator is scored, notes.
+IGNORED_HEADINGS = frozenset({"分值", "权重", "指标权重", "权重分值", "指标分值", "评分标准", "评分规则", "备注"})
 # Headings that stand on a line of their own in layouts printing one cell per line.
-ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS) - {"单位", "符号"}
+ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS | IGNORED_HEADINGS) - {"单位", "符号", "备注"}
 # What a comparator column holds besides comparators: how the target is judged.
 JUDGEMENTS = frozenset({"正向", "反向", "正向指标", "反向指标", "中性", "定量", "定性", "定量指标", "定性指标"})
+_PART_HEADINGS = COMPARATOR_HEADINGS | UNIT_HEADINGS
 _MAX_UNIT = 6  # 人次/万元 …; a longer cell under 单位 is text, not a unit
 _BARE_NUMBER = re.compile(r"^[≥≤><=＞＜≧≦]?\s*-?\d[\d,，.]*$")
+_LEADING_NUMBER = re.compile(r"^-?\d")
+_SCORE = re.compile(r"^\d{1,3}(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,26 @@ def split_values(header: Sequence[Row]) -> list[SplitValue]:
         for i, key in enumerate(keys):
             if not _is_value_heading(key):
                 continue
-            comparator = i - 1 if i > 0 and keys[i - 1] in COMPARATOR_HEADINGS else None
-            unit = i + 1 if i + 1 < len(keys) and keys[i + 1] in UNIT_HEADINGS else None
+            comparator = _beside(keys, i, COMPARATOR_HEADINGS)
+            unit = _beside(keys, i, UNIT_HEADINGS)
             if comparator is not None or unit is not None:
                 out.append(SplitValue(comparator, i, unit))
     return out
+
+
+def _beside(keys: list[str], i: int, headings: frozenset[str]) -> int | None:
+    """The column of one of `headings` next to the value column i, or one further when the
+    other part's column stands between them (指标值 | 度量单位 | 指标性质)."""
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        between = keys[min(i, j) + 1 : max(i, j)]
+        if 0 <= j < len(keys) and keys[j] in headings and all(k in _PART_HEADINGS for k in between):
+            return j
+    return None
+
+
+def ignored_columns(header: Sequence[Row]) -> frozenset[int]:
+    """Columns whose heading says they hold no part of an indicator (分值, 权重, 备注)."""
+    return frozenset(i for row in header for i, c in enumerate(row.cells) if squash(c) in IGNORED_HEADINGS)
 
 
 def _is_value_heading(key: str) -> bool:
@@ -59,14 +81,14 @@ def _is_value_heading(key: str) -> bool:
 def join_split_values(header: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
     """`rows` with each split target joined into its 指标值 cell (positions kept: the parts'
     cells are left blank). Rows are returned unchanged when the header splits no value."""
-    splits = split_values(header)
-    if not splits:
+    splits, ignored = split_values(header), ignored_columns(header)
+    if not (splits or ignored):
         return list(rows)
-    return [_joined(row, splits) for row in rows]
+    return [_joined(row, splits, ignored) for row in rows]
 
 
-def _joined(row: Row, splits: list[SplitValue]) -> Row:
-    cells = list(row.cells)
+def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozenset()) -> Row:
+    cells = [("" if i in ignored else c) for i, c in enumerate(row.cells)]
     for split in splits:
         if split.value >= len(cells) or not cells[split.value].strip():
             continue
@@ -94,6 +116,24 @@ def names_split_columns(header: Sequence[Row]) -> tuple[bool, bool]:
     return bool(keys & COMPARATOR_HEADINGS), bool(keys & UNIT_HEADINGS)
 
 
+def drop_scores(header: Sequence[Row], segments: list) -> list:
+    """Segments of a stream without those made of a 分值 (or 权重) figure alone: where the
+    header names such a column, a bare number after an indicator's value is its score, not an
+    indicator. `segments` are kpi_table Segments."""
+    keys = {squash(c) for row in header for c in row.cells}
+    if not keys & IGNORED_HEADINGS:
+        return segments
+    return [s for s in segments if s.l1 or s.l2 or s.value is not None or not _SCORE.match(squash(s.name or "x"))]
+
+
+def comparator_follows(header: Sequence[Row]) -> bool:
+    """The comparator column is printed after the 指标值 column (指标值 | 度量单位 | 指标性质)."""
+    keys = [squash(c) for row in header for c in row.cells]
+    value = next((i for i, k in enumerate(keys) if _is_value_heading(k)), None)
+    comparator = next((i for i, k in enumerate(keys) if k in COMPARATOR_HEADINGS), None)
+    return value is not None and comparator is not None and comparator > value
+
+
 def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
     """The same joining for layouts read as one stream of cells (pdftotext, one cell per line),
     where columns have no positions: a lone comparator opens the figure after it, and a short
@@ -102,27 +142,38 @@ def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
     comparators, units = names_split_columns(header)
     if not (comparators or units):
         return tokens
+    after = comparators and comparator_follows(header)
     out: list = []
     for i, tok in enumerate(tokens):
         text = tok.text.strip()
         if comparators and tok.label is None and text in JUDGEMENTS:
             continue
-        if out and comparators and _lone_comparator(out[-1]) and tok.label is None:
+        if out and comparators and not after and _lone_comparator(out[-1]) and tok.label is None:
             out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if out and units and _unit_after(out[-1], tok, nxt):
+        if out and units and _unit_after(out[-1], tok, nxt, after):
             out[-1] = out[-1]._replace(text=out[-1].text.strip() + text)
+            continue
+        if out and after and _lone_comparator(tok) and _figure_first(out[-1]):
+            out[-1] = out[-1]._replace(text=text + out[-1].text.strip())  # 500人次 ≥ → ≥500人次
             continue
         out.append(tok)
     return out
+
+
+def _figure_first(tok) -> bool:
+    """A value that opens with its figure, as printed before its comparator's column."""
+    return tok.label is None and bool(_LEADING_NUMBER.match(tok.text.strip()))
 
 
 def _lone_comparator(tok) -> bool:
     return tok.label is None and tok.text.strip() in PREFIX_COMPARATORS
 
 
-def _unit_after(figure, tok, nxt) -> bool:
+def _unit_after(figure, tok, nxt, comparator_follows: bool = False) -> bool:
+    """`tok` is the unit of the bare figure before it: short, no digit, no label, and not
+    followed by what opens the next figure (a comparator does not, where its column follows)."""
     text = tok.text.strip()
     return (
         figure.label is None
@@ -131,9 +182,9 @@ def _unit_after(figure, tok, nxt) -> bool:
         and 0 < len(text) <= _MAX_UNIT
         and not any(c.isdigit() for c in text)
         and not level_label(text)
-        and not (nxt is not None and nxt.label is None and _opens_figure(nxt.text.strip()))
+        and not (nxt is not None and nxt.label is None and _opens_figure(nxt.text.strip(), comparator_follows))
     )
 
 
-def _opens_figure(text: str) -> bool:
-    return text in PREFIX_COMPARATORS or bool(_BARE_NUMBER.match(text))
+def _opens_figure(text: str, comparator_follows: bool = False) -> bool:
+    return (text in PREFIX_COMPARATORS and not comparator_follows) or bool(_BARE_NUMBER.match(text))

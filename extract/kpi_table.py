@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from budgetkg.extract.kpi_columns import join_split_tokens, join_split_values
+from budgetkg.extract.kpi_columns import drop_scores, join_split_tokens, join_split_values
 from budgetkg.extract.kpi_levels import Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
@@ -287,7 +287,7 @@ def read_kpis(
     else:
         tokens = [t for row in rows for t in tokenize(row, positions=False)]
         tokens = interleave_packed(join_split_tokens(header, tokens))
-        segs = segments(tokens, wrapped=mode == "wrapped")
+        segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)
     sides = (Side(), Side())

@@ -6,6 +6,8 @@ goal label per column group (实施期总体目标 / 年度总体目标), and ea
 tests/fixtures/layouts/central_template.txt is a central ministry's 申报表: other header labels
 (主管单位, 项目单位, 项目类别), 项目编码/项目负责人/联系电话 rows above them, a [161] code, 中期资金总额
 and amounts printed with their unit (360万元) under 财政拨款 rows, and 中期目标（2026年—2028年）.
+comparator_after_unit.txt prints 指标值 | 度量单位 | 指标性质 (the comparator last) and
+score_column.txt a 分值 column after 指标值, whose figures are no indicators.
 Every layout of tests/relayout.py must read the same record from each.
 """
 
@@ -23,6 +25,8 @@ from test_table_kinds import LAYOUTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "layouts" / "split_value_columns.txt"
 CENTRAL = Path(__file__).parent / "fixtures" / "layouts" / "central_template.txt"
+COMPARATOR_AFTER = Path(__file__).parent / "fixtures" / "layouts" / "comparator_after_unit.txt"
+SCORES = Path(__file__).parent / "fixtures" / "layouts" / "score_column.txt"
 LEVELS = [
     ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"),
     ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标"),
@@ -119,3 +123,23 @@ def test_fund_figures_pair_with_their_own_labels_and_units(cells, period, annual
     assert (got_annual.total, got_annual.other) == annual
     if period:
         assert (got_period.total, got_period.other) == period
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_comparator_printed_after_the_value_and_unit_opens_the_value(layout):
+    p = project(layout, COMPARATOR_AFTER)
+    assert [(k.level3, k.value) for k in p.period_kpis] == [
+        ("培训人次", "≥500人次"), ("培训合格率", "≥95%"), ("培训完成时间", "≤11月"),
+        ("参训人员能力提升", "提升"), ("参训人员满意度", "≥90%"),
+    ]
+    assert p.annual_kpis == ()
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_score_column_beside_the_values_yields_no_indicators(layout):
+    p = project(layout, SCORES)
+    assert [(k.level2, k.level3, k.value) for k in p.period_kpis] == [
+        ("数量指标", "培训人次", "≥500人次"), ("质量指标", "培训合格率", "≥95%"),
+        ("社会效益指标", "参训人员能力提升", "提升"), ("服务对象满意度指标", "参训人员满意度", "≥90%"),
+    ]
+    assert p.annual_kpis == ()
