@@ -121,6 +121,8 @@ def parse_layout(
             placed.append((offset, _line_row(line_no, kind, payload, level, split_plain, markdown)))
     placed.sort(key=itemgetter(0))
     rows = tuple(filter(None, map(itemgetter(1), placed)))  # the rows, without the Nones
+    if family not in ("pdftotext", "cell-per-line"):  # page breaks seen (_furniture); no rows of cells
+        rows = _without_running_headers(rows)
     return Document(source=source, path=path or source, encoding=encoding, family=family, rows=rows)
 
 
@@ -504,6 +506,29 @@ def _furniture(lines, formfeeds: list[int], family: str = "") -> set[int]:
     counts = Counter(edges.values())
     repeated = {t for t, k in counts.items() if k >= 3 and k >= 0.3 * len(breaks)}
     return pages | {n for n, t in edges.items() if t in repeated}
+
+
+def _without_running_headers(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """`rows` without the running headers printed inside a table that a page break split.
+
+    Markdown and HTML converters mark no page breaks, so the one sign is where the line stands:
+    alone between two rows of cells, and printed elsewhere too: as the document's title (the
+    first row, if on its own and of 8 glyphs or more, longer than the values in cells), or at least three times in such places and too long (10 glyphs or more) for a
+    label of the table (效益指标 is printed alone between rows once per table). A table title
+    between two tables is printed there once, so it stays.
+    """
+    sizes = [len(row.filled) for row in rows]
+    between = [
+        i
+        for i, (before, size, after) in enumerate(zip(sizes, sizes[1:], sizes[2:]), 1)
+        if size == 1 and before > 1 and after > 1 and len(rows[i].text) <= _MAX_FURNITURE_LEN
+    ]
+    if not between:
+        return rows
+    title = rows[0].key if sizes[0] == 1 and len(rows[0].key) >= 8 else None  # too long for a cell
+    counts = Counter(rows[i].key for i in between)
+    drop = {i for i in between if rows[i].key == title or counts[rows[i].key] >= 3 and len(rows[i].key) >= 10}
+    return tuple(row for i, row in enumerate(rows) if i not in drop) if drop else rows
 
 
 def _page_edges(lines, breaks, pages: set[int]) -> dict[int, str]:

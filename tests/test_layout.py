@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from budgetkg.extract.layout import clean_cell, parse_layout, read_document, undouble
 from budgetkg.extract.model import Document, Row
+from budgetkg.extract.pipeline import extract_document
 from budgetkg.extract.read import UnreadableInput
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
@@ -76,6 +77,20 @@ def test_markdown_backslash_escapes_are_read_as_the_characters_they_escape():
 def test_a_backslash_in_a_tab_separated_file_is_kept():
     doc = parse_layout("文号\t晋政办发\\[2021\\]42号\n", "plain.txt")
     assert only(doc, 1).cells == ("文号", "晋政办发\\[2021\\]42号")
+
+
+def test_a_running_header_inside_a_table_split_by_a_page_is_not_content():
+    doc = read_document(FIXTURES / "table_split_by_page.md")
+    titles = [r for r in doc.rows if r.text == "山西省科学技术厅2026年度部门预算公开"]
+    assert [r.line for r in titles] == [1]  # the title stays; its repeat between the tables goes
+    [project] = extract_document(doc).performance_projects
+    assert [k.level3 for k in project.annual_kpis] == ["立项项目数量", "项目验收通过率", "带动企业研发投入", "项目承担单位满意度"]
+
+
+def test_a_label_printed_alone_between_rows_in_every_table_stays():
+    table = "产出指标\t数量指标\t培训人次\t≥500人次\n效益指标\n\t社会效益指标\t能力提升\t提升\n"
+    doc = parse_layout("部门预算\n" + table * 4, "labels.txt")
+    assert sum(1 for r in doc.rows if r.text == "效益指标") == 4
 
 
 def test_mineru_markdown_with_html_tables():
