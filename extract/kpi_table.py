@@ -286,6 +286,8 @@ def read_kpis(
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
         tokens = [t for row in rows for t in tokenize(row, positions=False)]
+        if mode == "wrapped":
+            tokens = rejoin_wrapped_rows(tokens)
         tokens = interleave_packed(join_split_tokens(header, tokens))
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
@@ -311,6 +313,49 @@ def _mirrored(segs: list[Segment]) -> bool:
     names = [squash(s.name) for s in segs if s.name]
     repeated = sum(1 for n in names if names.count(n) >= 2)
     return bool(names) and repeated >= 0.3 * len(names)
+
+
+def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
+    """Fragments printed on the line after a complete row (pdftotext prints a row's second
+    lines below it: 开展科技成果转化对接 ≥12场 / 活动场次) joined to the cells they continue.
+
+    A line of fragments holds no label and no figure, and as many pieces as the line above
+    has name/value pairs (one per column group); each piece goes to its pair's longer cell,
+    the one that wrapped. Any other line is left as printed.
+    """
+    lines: list[list[Token]] = []
+    for tok in tokens:
+        if lines and lines[-1][0].line == tok.line:
+            lines[-1].append(tok)
+        else:
+            lines.append([tok])
+    out: list[Token] = []
+    last: list[Token] = []  # the last line kept, the tail of `out`
+    for line in lines:
+        pairs = _name_value_pairs(last) if last and _fragments(line) else []
+        if not pairs or len(pairs) != len(line):
+            out.extend(line)
+            last = line
+            continue
+        for (name_at, value_at), piece in zip(pairs, line):
+            at = name_at if len(last[name_at].text) >= len(last[value_at].text) else value_at
+            last[at] = last[at]._replace(text=last[at].text + piece.text)
+        out[len(out) - len(last) :] = last
+    return out
+
+
+def _fragments(line: list[Token]) -> bool:
+    return all(t.label is None and not is_figure(t.text) and not ENUMERATED.match(t.text) for t in line)
+
+
+def _name_value_pairs(line: list[Token]) -> list[tuple[int, int]]:
+    """(name, value) positions in a line of tokens: a label-free cell followed by a figure."""
+    return [
+        (i, i + 1)
+        for i in range(len(line) - 1)
+        if line[i].label is None and line[i + 1].label is None
+        and not is_figure(line[i].text) and is_figure(line[i + 1].text)
+    ]
 
 
 def interleave_packed(tokens: list[Token]) -> list[Token]:

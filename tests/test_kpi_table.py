@@ -105,6 +105,32 @@ def test_pdftotext_rows_alternate_columns_and_join_wrapped_names():
     assert [k.value for k in annual] == ["≥1000人", "≥5次", "≥85%"]
 
 
+def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标 数量指标 开展科技成果转化对接 ≥12场 数量指标 开展科技成果转化对接 ≥4场",
+             "活动场次 活动场次",
+             "质量指标 技术合同登记审核准 100% 质量指标 技术合同登记审核准 100%",
+             "确 确", "率 率",
+             "满意度指标 服务对象满意度指标 参会企业满意度 ≥90% 服务对象满意度指标 参会企业满意度 ≥90%"]
+    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
+    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    names = ["开展科技成果转化对接活动场次", "技术合同登记审核准确率", "参会企业满意度"]
+    assert [k.level3 for k in period] == names and [k.level3 for k in annual] == names
+    assert [k.value for k in period] == ["≥12场", "100%", "≥90%"]
+    assert [k.value for k in annual] == ["≥4场", "100%", "≥90%"]
+    assert [k.level2 for k in annual] == ["数量指标", "质量指标", "服务对象满意度指标"]
+
+
+def test_a_line_of_names_without_figures_is_not_joined_to_a_row_of_another_shape():
+    lines = ["一级指标 二级指标 三级指标 指标值",
+             "产出指标 数量指标 培训人数 ≥100人 宣传次数 ≥5次",
+             "带动就业"]
+    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
+    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    assert "带动就业" not in [k.level3 for k in period + annual][:2]
+    assert [k.level3 for k in period + annual][:2] == ["培训人数", "宣传次数"]
+
+
 def test_values_are_parsed_and_unreadable_ones_are_reported():
     period, _, issues = _read("\t产出指标\t数量指标\t安保管理\t24小时安保无忧\n", header="\t一级指标\t二级指标\t三级指标\t指标值\n")
     assert period[0].parsed.kind == "unparsed" and period[0].value == "24小时安保无忧"
