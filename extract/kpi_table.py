@@ -345,7 +345,19 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
 
 
 def _fragments(line: list[Token]) -> bool:
-    return all(t.label is None and not is_figure(t.text) and not ENUMERATED.match(t.text) for t in line)
+    """No label, figure or numbered item, nor the tail of a label (社会效益 / 指标: a label's
+    second line, which belongs to the label column, not to the row's name)."""
+    tails = _label_tails()
+    return all(
+        t.label is None and not is_figure(t.text) and not ENUMERATED.match(t.text) and squash(t.text) not in tails
+        for t in line
+    )
+
+
+@lru_cache(maxsize=1)
+def _label_tails() -> frozenset[str]:
+    """Every proper ending of every level label (指标, 意度指标 …)."""
+    return frozenset(label[i:] for label in level_labels() for i in range(1, len(label)))
 
 
 def _name_value_pairs(line: list[Token]) -> list[tuple[int, int]]:

@@ -121,6 +121,15 @@ def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
     assert [k.level2 for k in annual] == ["数量指标", "质量指标", "服务对象满意度指标"]
 
 
+def test_the_second_line_of_a_wrapped_label_is_not_joined_to_the_row_beside_it():
+    lines = ["一级指标 二级指标 三级指标 指标值",
+             "效益指标 社会效益 带动企业研发投入 ≥5000万元",
+             "指标"]
+    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
+    period, _, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    assert period[0].level3 == "带动企业研发投入"
+
+
 def test_a_line_of_names_without_figures_is_not_joined_to_a_row_of_another_shape():
     lines = ["一级指标 二级指标 三级指标 指标值",
              "产出指标 数量指标 培训人数 ≥100人 宣传次数 ≥5次",
