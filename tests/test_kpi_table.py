@@ -17,6 +17,12 @@ def _read(body: str, header: str = HEADER, mode: str = "columns"):
     return read_kpis(rows[:1], rows[1:], mode)
 
 
+def _wrapped(lines: list[str]):
+    """read_kpis on pdftotext lines (cells split at spaces), the first line the header."""
+    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
+    return read_kpis(rows[:1], rows[1:], "wrapped")
+
+
 def _triples(kpis):
     return [(k.level2, k.level3, k.value) for k in kpis]
 
@@ -99,8 +105,7 @@ def test_pdftotext_rows_alternate_columns_and_join_wrapped_names():
     lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值", "产出指标", "数量指标",
              "4.培训人数≥1000人", "数量指标", "4.培训人数 ≥1000人", "1.宣传次数≥5次 1.宣传次数 ≥5次",
              "3.经济效益、社会效益达到要求≥85%", "3.经济效益、社会效益达到", "要求", "≥85%"]
-    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
-    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    period, annual, _ = _wrapped(lines)
     assert [k.level3 for k in period] == ["4.培训人数", "1.宣传次数", "3.经济效益、社会效益达到要求"]
     assert [k.value for k in annual] == ["≥1000人", "≥5次", "≥85%"]
 
@@ -112,8 +117,7 @@ def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
              "质量指标 技术合同登记审核准 100% 质量指标 技术合同登记审核准 100%",
              "确 确", "率 率",
              "满意度指标 服务对象满意度指标 参会企业满意度 ≥90% 服务对象满意度指标 参会企业满意度 ≥90%"]
-    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
-    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    period, annual, _ = _wrapped(lines)
     names = ["开展科技成果转化对接活动场次", "技术合同登记审核准确率", "参会企业满意度"]
     assert [k.level3 for k in period] == names and [k.level3 for k in annual] == names
     assert [k.value for k in period] == ["≥12场", "100%", "≥90%"]
@@ -125,8 +129,7 @@ def test_the_second_line_of_a_wrapped_label_is_not_joined_to_the_row_beside_it()
     lines = ["一级指标 二级指标 三级指标 指标值",
              "效益指标 社会效益 带动企业研发投入 ≥5000万元",
              "指标"]
-    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
-    period, _, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    period, _, _ = _wrapped(lines)
     assert period[0].level3 == "带动企业研发投入"
 
 
@@ -134,8 +137,7 @@ def test_a_line_of_names_without_figures_is_not_joined_to_a_row_of_another_shape
     lines = ["一级指标 二级指标 三级指标 指标值",
              "产出指标 数量指标 培训人数 ≥100人 宣传次数 ≥5次",
              "带动就业"]
-    rows = [Row(i, i, tuple(t.split()), t) for i, t in enumerate(lines, 1)]
-    period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    period, annual, _ = _wrapped(lines)
     assert "带动就业" not in [k.level3 for k in period + annual][:2]
     assert [k.level3 for k in period + annual][:2] == ["培训人数", "宣传次数"]
 
