@@ -173,7 +173,9 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
                 continue
             if current == "funds":
                 fields.funds.append(cell)
-            elif fields.cells[current][-1:] != [(row.line, cell)]:  # docling repeats merged cells
+            elif current == "goal_columns" or fields.cells[current][-1:] != [(row.line, cell)]:
+                # docling repeats a merged cell in each column it spans: once is enough, but
+                # under 实施期目标 | 年度目标 each column's goal counts, the same or not
                 fields.cells[current].append((row.line, cell))
     return fields
 

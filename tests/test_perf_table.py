@@ -69,3 +69,10 @@ def test_goal_texts_under_a_merged_goal_label_are_read_as_the_two_goals():
                            "总体目标\t实施期目标\t\t年度目标\n\t完成示范。\t\t完成年度示范。\n")
     [project], _ = read_projects(tsv_rows(merged))
     assert (project.texts["goal_period"], project.texts["goal_annual"]) == ("完成示范。", "完成年度示范。")
+
+
+def test_the_same_goal_printed_under_both_goal_columns_is_each_columns_goal():
+    same = TABLE.replace("实施期目标\t\t\t年度目标\n总体目标\t\t完成示范。\t\t完成年度示范。\n",
+                         "总体目标\t实施期目标\t\t年度目标\n\t完成示范。\t\t完成示范。\n")
+    [project], _ = read_projects(tsv_rows(same))
+    assert (project.texts["goal_period"], project.texts["goal_annual"]) == ("完成示范。", "完成示范。")
