@@ -28,6 +28,8 @@ _NEWLINES = re.compile(r"\r\n?")
 # C0 controls other than TAB, LF, VT, FF, CR: text files do not contain them.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
+_GB_SAMPLE = 20_000  # characters of a GB18030 reading checked for common Chinese
+_MIN_GB2312_SHARE = 0.6
 
 
 class UnreadableInput(ValueError):
@@ -84,12 +86,28 @@ def _decode_without_bom(data: bytes, path) -> tuple[str, str]:
             f"(line {_line_at(data, utf8_error.start)}), the end of the file: a truncated file?"
         )
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as err:
         raise UnreadableInput(
             path, f"not UTF-8 (byte {utf8_error.start}, line {_line_at(data, utf8_error.start)}) "
             f"nor GB18030 at byte {err.start} (line {_line_at(data, err.start)})"
         ) from None
+    _refuse_unlikely_gb(text, path)
+    return text, "gb18030"
+
+
+def _refuse_unlikely_gb(text: str, path) -> None:
+    """GB18030 decodes almost any bytes; Chinese text in it is nearly all GB2312 characters
+    (the 6,763 in common use), random or binary bytes only about a third."""
+    wide = "".join(c for c in text[:_GB_SAMPLE] if c > "\x7f")
+    if len(wide) < 50:
+        return
+    common = len(wide.encode("gb2312", "ignore")) // 2
+    if common < _MIN_GB2312_SHARE * len(wide):
+        raise UnreadableInput(
+            path, f"not text: read as GB18030 only {common * 100 // len(wide)} % of its characters are "
+            "common Chinese ones (random or binary data, or an encoding other than UTF-8/GB18030?)"
+        )
 
 
 def _cut_inside_a_character(data: bytes, err: UnicodeDecodeError) -> bool:

@@ -69,6 +69,11 @@ def _random_bytes() -> bytes:
     return random.Random(1).randbytes(64 * 1024)
 
 
+def _high_bytes() -> bytes:
+    """Bytes that all read as GB18030 pairs, none of them text: a GB18030 decoder accepts them."""
+    return bytes(random.Random(2).choices(range(0x81, 0xFF), k=8 * 1024))
+
+
 def _truncated_mid_table() -> bytes:
     """Cut inside the indicators of the second table, at a line boundary."""
     text = _base()
@@ -260,6 +265,7 @@ CASES: dict[str, Case] = {
     "empty.txt": Case(lambda: b"", rejected("empty file")),
     "white_space_only.txt": Case(lambda: "\r\n  \n\t\u3000\n".encode(), rejected("no visible text (only white space or markup)")),
     "random_bytes.txt": Case(_random_bytes, rejected("binary file")),
+    "high_bytes.txt": Case(_high_bytes, rejected("not text: read as GB18030 only")),
     "png_image.txt": Case(_png, rejected("binary file (NUL bytes at offset 8)")),
     "zip_archive.txt": Case(_zip, rejected("binary file (NUL bytes")),
     "truncated_mid_table.txt": Case(_truncated_mid_table, _check_truncated_mid_table),
@@ -275,7 +281,7 @@ CASES: dict[str, Case] = {
     "same_project_twice.txt": Case(_same_project_twice, _check_same_project_twice),
     "single_line_10mb.txt": Case(_single_line_10mb, _check_single_line),
 }
-REJECTED = {"empty.txt", "white_space_only.txt", "random_bytes.txt", "png_image.txt", "zip_archive.txt",
+REJECTED = {"empty.txt", "white_space_only.txt", "random_bytes.txt", "high_bytes.txt", "png_image.txt", "zip_archive.txt",
             "truncated_mid_character.txt", "mixed_encodings.txt"}
 
 
