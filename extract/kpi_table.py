@@ -287,7 +287,7 @@ def read_kpis(
     else:
         tokens = [t for row in rows for t in tokenize(row, positions=False)]
         if mode == "wrapped":
-            tokens = rejoin_wrapped_rows(tokens)
+            tokens = rejoin_wrapped_rows(rejoin_wrapped_labels(tokens))
         tokens = interleave_packed(join_split_tokens(header, tokens))
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
@@ -342,6 +342,48 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
             last[at] = last[at]._replace(text=last[at].text + piece.text)
         out[len(out) - len(last) :] = last
     return out
+
+
+def rejoin_wrapped_labels(tokens: list[Token]) -> list[Token]:
+    """Level labels wrapped in their column (满意度指 / 标, 服务对象满 / 意度指标, 社会效益 / 指标)
+    joined again: a line of label endings only, each completing, in order, the label begun on
+    one of the two lines above it."""
+    vocab = level_labels()
+    tails = _label_tails()
+    out = list(tokens)
+    lines = _line_starts(out)
+    dropped: set[int] = set()
+    for n, (start, end) in enumerate(lines):
+        line = out[start:end]
+        if n == 0 or not all(t.label is None and squash(t.text) in tails for t in line):
+            continue
+        heads = [i for a, b in lines[max(0, n - 2) : n] for i in range(a, b) if i not in dropped]
+        joins, k = [], 0
+        for tail in line:
+            while k < len(heads) and squash(out[heads[k]].text) + squash(tail.text) not in vocab:
+                k += 1
+            if k == len(heads):
+                break
+            joins.append(heads[k])
+            k += 1
+        if len(joins) != len(line):
+            continue
+        for at, tail in zip(joins, line):
+            text = squash(out[at].text) + squash(tail.text)
+            out[at] = out[at]._replace(text=text, label=vocab[text])
+        dropped.update(range(start, end))
+    return [t for i, t in enumerate(out) if i not in dropped]
+
+
+def _line_starts(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) of each run of tokens printed on one line."""
+    spans: list[tuple[int, int]] = []
+    for i, tok in enumerate(tokens):
+        if spans and tokens[spans[-1][0]].line == tok.line:
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
 
 
 def _fragments(line: list[Token]) -> bool:

@@ -71,6 +71,8 @@ def level_label(cell: str) -> LevelLabel | None:
         return vocab[key]
     if key + "指标" in vocab:
         return vocab[key + "指标"]
+    if key[-1] == "指" and key + "标" in vocab:  # 满意度指 / 标: the 标 wrapped away, or cut off
+        return vocab[key + "标"]
     if len(key) >= 5:
         return _label_prefixes().get(key)
     return None

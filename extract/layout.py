@@ -354,8 +354,8 @@ def _line_openers(text: str):
 
 # --- lines ---------------------------------------------------------------------------------
 def _classify_lines(text: str):
-    """(line, offset, kind, payload, heading level) for each non-blank line, and the lines
-    holding a form feed (pdftotext's page break)."""
+    """(line, offset, kind, payload, heading level or, for a plain line, its indentation) for
+    each non-blank line, and the lines holding a form feed (pdftotext's page break)."""
     lines, formfeeds = [], []
     offset = 0
     for number, line in enumerate(text.split("\n"), 1):
@@ -389,7 +389,7 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
         m = _HTML_LINE.match(stripped)
         if m:
             return "html", stripped, int(m.group(1) or 0)
-    return "plain", stripped, 0
+    return "plain", stripped, len(line) - len(line.lstrip())  # a plain line's indentation
 
 
 def _line_row(
@@ -402,8 +402,11 @@ def _line_row(
         cells = tuple(clean_cell(md_unescape(c)) for c in _pipe_cells(payload))
     elif kind == "sep":
         return None
-    elif kind == "plain" and split_plain:
-        cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
+    elif kind == "plain":  # `level` is the line's indentation: pdftotext -layout keeps columns
+        if split_plain:
+            cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
+            return Row.of_cells(number, number, cells, indent=level)
+        return _make_row(number, number, (clean_cell(md_unescape(payload) if markdown else payload),))
     elif markdown or kind == "heading":
         cells = (clean_cell(md_unescape(payload)),)
     else:

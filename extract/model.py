@@ -76,6 +76,7 @@ class Row:
     cells: tuple[str, ...]
     text: str
     heading: int = 0  # markdown/HTML heading level, 0 when not a heading
+    indent: int = 0  # pdftotext: spaces before the line's first cell (-layout keeps the columns)
 
     def __post_init__(self) -> None:
         # Every row is asked for `filled` (finding tables reads each row's first cell): set it
@@ -84,7 +85,7 @@ class Row:
 
     @classmethod
     def of_cells(
-        cls, line: int, end_line: int, cells: tuple[str, ...], heading: int = 0
+        cls, line: int, end_line: int, cells: tuple[str, ...], heading: int = 0, indent: int = 0
     ) -> Row | None:
         """The row of `cells`, its text their non-empty ones joined by a space; None when all
         are empty. The layout reader builds every row through here: the non-empty cells are
@@ -99,6 +100,7 @@ class Row:
             cells=cells,
             text=" ".join(filled),
             heading=heading,
+            indent=indent,
             filled=filled,
         )
         return row

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS
@@ -69,7 +70,7 @@ def find_blocks(rows: Sequence[Row]) -> list[tuple[int, int]]:
     blocks = []
     for n, start in enumerate(starts):
         limit = starts[n + 1] if n + 1 < len(starts) else len(rows)
-        blocks.append((start, _block_end(rows, start, limit)))
+        blocks.append((start - lines_above(rows, start), _block_end(rows, start, limit)))
     return blocks
 
 
@@ -209,7 +210,7 @@ def kpi_mode(family: str | None) -> str:
 def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record."""
     block = split_block(rows)
-    fields = unshift_header(read_header(block.rows))
+    fields = unshift_header(read_header(recentre(block.rows)))
     period_funds, annual_funds = read_funds(fields.funds)
     two_columns = _has_both_goal_columns(block.rows)
     period_kpis, annual_kpis, kpi_issues = read_kpis(

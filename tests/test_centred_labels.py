@@ -1,0 +1,59 @@
+"""pdftotext -layout: header labels centred in tall cells, level labels wrapped in their column.
+
+tests/fixtures/layouts/pdftotext_layout_centred.txt is one page as `pdftotext -layout` prints a
+performance table whose labels are centred vertically: half of each multi-line value (funds,
+立项依据, the two goals side by side) is printed above its label, and the 满意度指标 / 服务对象满意度指标
+labels wrap in their columns. pdftotext_layout_name_centred.txt has the project name so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetkg.extract.centred_labels import recentre
+from budgetkg.extract.layout import read_document
+from budgetkg.extract.model import Row
+from budgetkg.extract.pipeline import extract_document
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def project(name: str):
+    [only] = extract_document(read_document(LAYOUTS / name)).performance_projects
+    return only
+
+
+def test_value_lines_printed_above_a_centred_label_are_read_as_its_own():
+    p = project("pdftotext_layout_centred.txt")
+    assert (p.period_funds.total, p.annual_funds.total) == (3_600_000, 1_200_000)
+    assert (p.period_funds.other, p.annual_funds.other) == (0, 0)
+    assert [(c.title, c.doc_number) for c in p.legal_bases] == [
+        ("山西省科技计划项目管理办法", "晋政办发〔2021〕42号"),
+        ("关于深化科技计划管理改革的若干意见", "晋科发〔2020〕15号"),
+    ]
+
+
+def test_two_goals_printed_side_by_side_are_read_as_the_two_columns_goals():
+    p = project("pdftotext_layout_centred.txt")
+    assert p.texts["goal_period"] == "三年内完成省级科技计划项目的立项、过程管理和验收，累计立项不少于30项。"
+    assert p.texts["goal_annual"] == "2026年完成10项科技计划项目的立项评审和过程管理。"
+
+
+def test_level_labels_wrapped_in_their_column_are_joined_and_make_no_indicators():
+    p = project("pdftotext_layout_centred.txt")
+    for kpis in (p.period_kpis, p.annual_kpis):
+        assert len(kpis) == 6
+        assert (kpis[-1].level1, kpis[-1].level2, kpis[-1].level3) == ("满意度指标", "服务对象满意度指标", "项目承担单位满意度")
+    assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "100%", "≤12万元/项", "≥2000万元", "≥90%"]
+
+
+def test_a_name_printed_above_and_below_its_centred_label_is_read_whole():
+    p = project("pdftotext_layout_name_centred.txt")
+    assert p.name == "山西省重点研发计划（高新技术领域）项目管理及验收专项"
+    assert (p.supervising_code, p.implementing_unit) == ("203", "山西省科技项目管理中心")
+
+
+def test_rows_without_columns_kept_are_left_in_their_order():
+    rows = [Row(1, 1, ("立项依据",), "立项依据"), Row(2, 2, ("《办法》",), "《办法》"),
+            Row(3, 3, ("项目概况",), "项目概况"), Row(4, 4, ("概况。",), "概况。")]
+    assert recentre(rows) == rows
