@@ -319,9 +319,10 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
     """Fragments printed on the line after a complete row (pdftotext prints a row's second
     lines below it: 开展科技成果转化对接 ≥12场 / 活动场次) joined to the cells they continue.
 
-    A line of fragments holds no label and no figure, and as many pieces as the line above
-    has name/value pairs (one per column group); each piece goes to its pair's longer cell,
-    the one that wrapped. Any other line is left as printed.
+    A line of fragments holds no label and no figure, does not read as names with short
+    verdicts (降低服务对象成本 有效降低), and has as many pieces as the line above has name/value
+    pairs (one per column group), alike where those names are; each piece goes to its pair's
+    longer cell, the one that wrapped. Any other line is left as printed.
     """
     lines: list[list[Token]] = []
     for tok in tokens:
@@ -332,8 +333,8 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     last: list[Token] = []  # the last line kept, the tail of `out`
     for line in lines:
-        pairs = _name_value_pairs(last) if last and _fragments(line) else []
-        if not pairs or len(pairs) != len(line):
+        pairs = _name_value_pairs(last) if last and _fragments(line) and not _reads_as_pairs(line) else []
+        if not pairs or len(pairs) != len(line) or not _wrapped_alike(last, pairs, line):
             out.extend(line)
             last = line
             continue
@@ -384,6 +385,21 @@ def _line_starts(tokens: list[Token]) -> list[tuple[int, int]]:
         else:
             spans.append((i, i + 1))
     return spans
+
+
+def _wrapped_alike(last: list[Token], pairs: list[tuple[int, int]], pieces: list[Token]) -> bool:
+    """Columns that print the same name wrap it the same way: where the row above has one name
+    in both column groups, the pieces below must be alike too (else they are a row of one
+    column group: 公交优先发展长效机制 持续发挥作用)."""
+    names = {squash(last[name_at].text) for name_at, _ in pairs}
+    return len(names) > 1 or len({squash(p.text) for p in pieces}) == 1
+
+
+def _reads_as_pairs(line: list[Token]) -> bool:
+    """降低服务对象成本 有效降低: a name and a short verdict, an indicator's own row."""
+    return len(line) % 2 == 0 and all(
+        not is_value_like(name.text) and is_value_like(value.text) for name, value in zip(line[::2], line[1::2])
+    )
 
 
 def _fragments(line: list[Token]) -> bool:

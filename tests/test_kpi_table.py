@@ -125,6 +125,18 @@ def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
     assert [k.level2 for k in annual] == ["数量指标", "质量指标", "服务对象满意度指标"]
 
 
+def test_a_row_of_one_column_group_after_a_mirrored_row_is_an_indicator_not_its_wrap():
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "可持续影响 成果持续使用年限 5年 可持续影响 成果持续使用年限 5年",
+        "长效机制 持续发挥作用",
+        "降低服务对象成本 有效降低",
+    ])
+    read = {(k.level3, k.value) for k in period + annual}
+    assert {("成果持续使用年限", "5年"), ("长效机制", "持续发挥作用"), ("降低服务对象成本", "有效降低")} <= read
+    assert not [name for name, _ in read if name.startswith("成果持续使用年限") and name != "成果持续使用年限"]
+
+
 def test_the_second_line_of_a_wrapped_label_is_not_joined_to_the_row_beside_it():
     lines = ["一级指标 二级指标 三级指标 指标值",
              "效益指标 社会效益 带动企业研发投入 ≥5000万元",
