@@ -9,9 +9,12 @@ drops empty cells an amount may be left unplaced, but never put in the wrong col
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from budgetkg.extract.layout import parse_layout
+from budgetkg.extract.layout import parse_layout, read_document
 from budgetkg.extract.model import BudgetTable
+from budgetkg.extract.pipeline import extract_document
 from budgetkg.extract.tables import extract_budget_tables
 from budgetkg.extract.tables.find import KINDS
 from relayout import to_cell_per_line, to_html_tables, to_markdown_pipes, to_pdftotext
@@ -382,3 +385,29 @@ def test_each_title_names_exactly_one_kind(title, kind):
 
 def test_a_performance_table_title_is_no_budget_table():
     assert not any(k.matches("山西省省级预算部门(单位)项目支出绩效目标表") for k in KINDS.values())
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("2026年部门收支总表", "summary"), ("部门收支总体情况表", "summary"), ("部门收支预算总表", "summary"),
+        ("财政拨款收支总表", "fiscal_summary"), ("财政拨款收支总体情况表", "fiscal_summary"),
+        ("部门收入总表", "income"), ("部门收入总体情况表", "income"), ("收入预算总表", "income"),
+        ("预算支出总表", "expenditure"), ("部门支出总体情况表", "expenditure"), ("支出预算总表", "expenditure"),
+        ("一般公共预算支出情况表", "general_expenditure"), ("一般公共预算基本支出情况表", "basic_economic"),
+        ("一般公共预算“三公”经费支出表", "three_public"), ("政府性基金预算支出表", "fund_expenditure"),
+        ("国有资本经营预算收支预算表", "capital"), ("项目支出预算表", "projects_current"), ("项目支出表", "projects_current"),
+        ("一般公共预算项目支出预算表", "projects_current"), ("部门项目支出预算情况表", "projects_current"),
+        ("项目支出预算表（上年结转）", "projects_carryover"), ("机关运行经费预算表", "office_operation"),
+    ],
+)
+def test_each_templates_title_names_exactly_one_kind_of_table(title, kind):
+    assert [k.name for k in KINDS.values() if k.matches(title)] == [kind]
+
+
+def test_a_disclosure_titled_in_another_provinces_words_yields_its_totals_functions_and_projects():
+    record = extract_document(read_document(Path(__file__).parent / "fixtures" / "layouts" / "other_table_titles.txt"))
+    assert (record.totals["income_total"], record.totals["income_this_year"], record.totals["carryover"]) == (1500, 1300, 200)
+    assert (record.totals["expenditure_basic"], record.totals["expenditure_project"]) == (1300, 200)
+    assert [f.code for f in record.expenditure_by_function] == ["206", "20601", "2060101", "2060102"]
+    assert [(b.name, b.amount) for b in record.project_budget_lines] == [("科技管理信息化运维", 200)]

@@ -59,6 +59,20 @@ def table_kind(name: str, label: str, matches: Callable[[str], bool]) -> Callabl
     return register
 
 
+def overall(title: str, what: str) -> bool:
+    """A title of the department's whole 收支/收入/支出 (收支总表, 收支预算总表, 收支总体情况表),
+    not of one fund's (一般公共预算, 政府性基金, 国有资本经营) nor a table of 项目支出."""
+    return (
+        what in title
+        and ("总表" in title or "总体情况表" in title)
+        and (what == "收支" or "收支" not in title)
+        and not any(word in title for word in _ONE_FUND)
+    )
+
+
+_ONE_FUND = ("一般公共预算", "政府性基金", "国有资本经营", "项目支出", "基本支出")
+
+
 def label_of(kind: str) -> str:
     return KINDS[kind].label if kind in KINDS else kind
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import BudgetTable, FunctionRow, Issue, Row, TableRow
 from .coded import Coded, coded_rows, name_of, parent_code
-from .find import Context, RawTable, end_line, label_of, no_data, table_kind
+from .find import Context, RawTable, end_line, label_of, no_data, overall, table_kind
 from .text import close, norm, parse_amount, stacked_amounts
 
 COLUMNS = ("合计", "基本支出", "项目支出")
@@ -164,11 +164,11 @@ def _parse(raw: RawTable, ctx: Context, issues: list[Issue]) -> BudgetTable:
     return function_table(raw, coded, total)
 
 
-table_kind("expenditure", "预算支出总表", lambda t: "支出总表" in t and "财政拨款" not in t)(_parse)
+table_kind("expenditure", "预算支出总表", lambda t: overall(t, "支出") and "财政拨款" not in t)(_parse)
 table_kind(
     "general_expenditure", "一般公共预算支出表",
     lambda t: "一般公共预算" in t and "支出" in t
-    and not any(w in t for w in ("基本支出", "三公", "机关运行", "收支", "经济")),
+    and not any(w in t for w in ("基本支出", "项目支出", "三公", "机关运行", "收支", "经济")),
 )(_parse)  # fmt: skip
 table_kind(
     "fund_expenditure",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from ..model import BudgetTable, Issue, Row, TableRow
 from .coded import Coded, coded_rows, name_of, parent_code
-from .find import Context, RawTable, end_line, no_data, table_kind
+from .find import Context, RawTable, end_line, no_data, overall, table_kind
 from .grid import Header, cells_group, place, read_header
 from .text import is_code, norm, split_cells, stacked_amounts
 
@@ -123,7 +123,7 @@ def _from_start(header: Header) -> Header:
     return Header(header.positions, header.order, 0, header.kept)
 
 
-table_kind("income", "预算收入总表", lambda t: "收入总表" in t and "财政拨款" not in t)(
+table_kind("income", "预算收入总表", lambda t: overall(t, "收入") and "财政拨款" not in t)(
     _parse_one_side
 )
 table_kind(

@@ -155,11 +155,17 @@ def budget_lines(table: BudgetTable) -> list[BudgetLine]:
     return [BudgetLine(r.name, r.amounts.get("total"), kind, r.line, r.parent) for r in items]
 
 
+def _projects(title: str) -> bool:
+    """项目支出预算表, 项目支出表, 部门项目支出预算情况表, 一般公共预算项目支出预算表 — not the
+    项目支出绩效目标表, and not the 财政拨款 totals of 基本/项目支出."""
+    return "项目支出" in title and "绩效" not in title and "基本支出" not in title and "总" not in title
+
+
 table_kind(
     "projects_carryover", "项目支出预算表（上年结转）",
-    lambda t: "项目支出预算表" in t and "结转" in t,
+    lambda t: _projects(t) and "结转" in t,
 )(_parse)  # fmt: skip
 table_kind(
     "projects_current", "项目支出预算表（本年预算）",
-    lambda t: "项目支出预算表" in t and "结转" not in t,
+    lambda t: _projects(t) and "结转" not in t,
 )(_parse)  # fmt: skip

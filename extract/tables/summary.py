@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..model import BudgetTable, Issue, Row, TableRow
-from .find import Context, RawTable, end_line, merged, no_data, table_kind
+from .find import Context, RawTable, end_line, merged, no_data, overall, table_kind
 from .grid import Group, Header, labels_of, place, read_header, row_groups, starts_label
 from .text import column_of_label, is_amount, norm, parse_amount, value_after
 
@@ -132,8 +132,8 @@ def _parse(raw: RawTable, ctx: Context, issues: list[Issue]) -> BudgetTable:
     )
 
 
-table_kind("summary", "预算收支总表", lambda t: "收支总表" in t and "财政拨款" not in t)(_parse)
-table_kind("fiscal_summary", "财政拨款收支总表", lambda t: "收支总表" in t and "财政拨款" in t)(
+table_kind("summary", "预算收支总表", lambda t: overall(t, "收支") and "财政拨款" not in t)(_parse)
+table_kind("fiscal_summary", "财政拨款收支总表", lambda t: overall(t, "收支") and "财政拨款" in t)(
     _parse
 )
 
