@@ -19,6 +19,7 @@ from .text import close, norm, parse_amount, stacked_amounts
 
 COLUMNS = ("合计", "基本支出", "项目支出")
 KEYS = ("total", "basic", "project")
+_MAX_CHILDREN = 64  # more under one code is no real table (a 类 has some 20 款)
 
 
 @dataclass
@@ -73,11 +74,16 @@ def place_parts(rows: Sequence[Parts]) -> None:
     """
     if all(r.part is None for r in rows):
         return  # every part placed (the layout kept the columns): no parent's children to scan
+    children_of: dict[str, list[Parts]] = {}  # parent code ("" for the 合计 row) → children
+    for r in rows:
+        if r.code:
+            children_of.setdefault("" if len(r.code) == 3 else r.code[:-2], []).append(r)
     for parent in rows:
         if parent.part is not None:
             continue
-        size = len(parent.code) + 2 if parent.code else 3
-        children = [r for r in rows if len(r.code) == size and r.code.startswith(parent.code)]
+        children = children_of.get(parent.code, ())
+        if len(children) > _MAX_CHILDREN:  # a code repeated over and over (tables pasted twice)
+            continue
         open_ = [r for r in children if r.part is not None]
         if not open_ or len(open_) > 16:
             continue
