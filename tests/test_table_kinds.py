@@ -411,3 +411,15 @@ def test_a_disclosure_titled_in_another_provinces_words_yields_its_totals_functi
     assert (record.totals["expenditure_basic"], record.totals["expenditure_project"]) == (1300, 200)
     assert [f.code for f in record.expenditure_by_function] == ["206", "20601", "2060101", "2060102"]
     assert [(b.name, b.amount) for b in record.project_budget_lines] == [("科技管理信息化运维", 200)]
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_tables_printed_in_yuan_are_recorded_in_wan_yuan(layout):
+    text = (Path(__file__).parent / "fixtures" / "layouts" / "tables_in_yuan.txt").read_text("utf-8")
+    record = extract_document(parse_layout(LAYOUTS[layout](text), "tables_in_yuan.txt"))
+    totals = record.totals
+    assert (totals["income_total"], totals["income_this_year"], totals["carryover"]) == (1284.56789, 1234.56789, 50)
+    assert (totals["expenditure_basic"], totals["expenditure_project"]) == (1034.56789, 250)
+    assert (totals["three_public"], totals["official_reception"], totals["vehicle"]) == (8, 2, 6)
+    assert [(f.code, f.total) for f in record.expenditure_by_function][:2] == [("210", 1284.56789), ("21004", 1284.56789)]
+    assert [(b.name, b.amount) for b in record.project_budget_lines][:2] == [("重大传染病防控经费", 150), ("免疫规划专项", 50)]

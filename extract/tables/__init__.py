@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import BudgetLine, BudgetTable, Department, FunctionRow, Issue, Row, StatedFigure
 from . import functions, income, labelled, projects, summary  # noqa: F401 - they register kinds
@@ -73,12 +73,34 @@ def read_tables(raw: Sequence[RawTable], ctx: Context, issues: list[Issue]) -> l
         if table is None:
             continue
         try:
-            out.append(kind.parse(table, ctx, issues))
+            out.append(in_wan(kind.parse(table, ctx, issues), table.scale))
         except Exception as err:  # noqa: BLE001 - one odd table must not lose the others
             issues.append(
                 Issue(table.line, f"{kind.label}: could not be read ({type(err).__name__}: {err})")
             )
     return sorted(out, key=lambda t: t.line)
+
+
+def in_wan(table: BudgetTable, scale: float) -> BudgetTable:
+    """`table` with its amounts in 万元, the record's unit, where it was printed in 元 or 亿元."""
+    if scale == 1.0:
+        return table
+    rows = tuple(
+        replace(r, amounts={k: _scaled(v, scale) for k, v in r.amounts.items()},
+                unplaced=tuple(_scaled(v, scale) for v in r.unplaced))
+        for r in table.rows
+    )  # fmt: skip
+    return replace(table, rows=rows)
+
+
+def _scaled(value, scale: float):
+    return None if value is None else round(value * scale, 6)
+
+
+def _scaled_totals(part: dict[str, float | None], raw: Sequence[RawTable], kind: str) -> dict[str, float | None]:
+    table = merged(raw, kind)
+    scale = table.scale if table else 1.0
+    return part if scale == 1.0 else {k: _scaled(v, scale) for k, v in part.items()}
 
 
 def _by_kind(tables: Sequence[BudgetTable], kind: str) -> BudgetTable | None:
@@ -156,9 +178,9 @@ def extract_budget_tables(rows: Sequence[Row]) -> BudgetTables:
     totals: dict[str, float | None] = dict.fromkeys(TOTAL_KEYS)
     for part in (
         _spending(raw, tables, issues),
-        summary.summary_totals(raw, issues),
-        labelled.three_public_totals(raw, issues),
-        labelled.office_operation_total(raw, issues),
+        _scaled_totals(summary.summary_totals(raw, issues), raw, "summary" if merged(raw, "summary") else "income"),
+        _scaled_totals(labelled.three_public_totals(raw, issues), raw, "three_public"),
+        _scaled_totals(labelled.office_operation_total(raw, issues), raw, "office_operation"),
         _procurement(rows, stated),
     ):
         totals.update({k: v for k, v in part.items() if k in totals})

@@ -25,6 +25,7 @@ class RawTable:
     title: str
     line: int
     rows: tuple[Row, ...]
+    scale: float = 1.0  # to 万元: 1e-4 for a table printed in 元, 1e4 for one in 亿元
 
 
 @dataclass(frozen=True)
@@ -126,23 +127,42 @@ def find_tables(rows: Sequence[Row]) -> list[RawTable]:
     """Every titled table with its rows; the rows run to the next title or the end of tables."""
     tables: list[RawTable] = []
     current: tuple[str, str, int] | None = None
+    title_row: Row | None = None
     body: list[Row] = []
     for row in rows:
         found = _title_kind(row) if "表" in row.text else None
         if found is not None:
             if current is not None:
-                tables.append(RawTable(*current, tuple(body)))
-            current, body = (found[0], found[1], row.line), []
+                tables.append(_table(current, title_row, body))
+            current, title_row, body = (found[0], found[1], row.line), row, []
         elif current is None or current[0] == "other":
             continue  # rows of tables no parser reads (绩效目标表) are not looked at
         elif _ends_table(row):
-            tables.append(RawTable(*current, tuple(body)))
+            tables.append(_table(current, title_row, body))
             current, body = None, []
         else:
             body.append(row)
     if current is not None:
-        tables.append(RawTable(*current, tuple(body)))
+        tables.append(_table(current, title_row, body))
     return tables
+
+
+def _table(head: tuple[str, str, int], title_row: Row | None, body: list[Row]) -> RawTable:
+    return RawTable(*head, tuple(body), _scale(([title_row] if title_row else []) + body[:_UNIT_ROWS]))
+
+
+def _scale(rows: Sequence[Row]) -> float:
+    """The factor into 万元 of the unit a table states beside or under its title (单位：元)."""
+    for row in rows:
+        for cell in row.filled:
+            if "单位" in cell and (m := _UNIT.search(norm(cell))):
+                return _TO_WAN[m.group(1)]
+    return 1.0
+
+
+_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|元)")
+_TO_WAN = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+_UNIT_ROWS = 4  # rows under a title where its unit line may stand
 
 
 def merged(tables: Sequence[RawTable], kind: str) -> RawTable | None:
@@ -151,7 +171,7 @@ def merged(tables: Sequence[RawTable], kind: str) -> RawTable | None:
     if not found:
         return None
     rows = tuple(r for t in found for r in t.rows)
-    return RawTable(kind, found[0].title, found[0].line, rows)
+    return RawTable(kind, found[0].title, found[0].line, rows, found[0].scale)
 
 
 def end_line(table: RawTable) -> int:
