@@ -423,3 +423,29 @@ def test_tables_printed_in_yuan_are_recorded_in_wan_yuan(layout):
     assert (totals["three_public"], totals["official_reception"], totals["vehicle"]) == (8, 2, 6)
     assert [(f.code, f.total) for f in record.expenditure_by_function][:2] == [("210", 1284.56789), ("21004", 1284.56789)]
     assert [(b.name, b.amount) for b in record.project_budget_lines][:2] == [("重大传染病防控经费", 150), ("免疫规划专项", 50)]
+
+
+def test_a_full_row_is_read_by_the_headers_positions_when_the_table_keeps_empty_cells():
+    text = (
+        "部门支出总表\n单位：万元\n"
+        "科目编码\t科目名称\t合计\t基本支出\t\t\t项目支出\n"
+        "\t\t\t小计\t人员经费\t公用经费\t\n"
+        "206\t科学技术支出\t3,300.00\t1,300.00\t1,000.00\t300.00\t2,000.00\n"
+        "20601\t科学技术管理事务\t1,300.00\t1,300.00\t1,000.00\t300.00\t\n"
+    )
+    rows = tables(text)["expenditure"].rows
+    assert rows[0].amounts == {"total": 3300.0, "basic": 1300.0, "project": 2000.0}  # not 人员经费's 1000
+    assert rows[1].amounts == {"total": 1300.0, "basic": 1300.0, "project": None}
+
+
+def test_a_unit_column_beside_project_names_is_not_read_into_the_names():
+    text = (
+        "项目支出预算表\n单位：万元\n"
+        "单位名称\t项目名称\t合计\t一般公共预算\n"
+        "某某区教育局\t\t1,500.00\t1,500.00\n"
+        "某某区教育局\t学前教育生均公用经费\t1,000.00\t1,000.00\n"
+        "某某区教育局\t教师培训经费\t500.00\t500.00\n"
+    )
+    names = [r.name for r in tables(text)["projects_current"].rows]
+    assert "学前教育生均公用经费" in names and "教师培训经费" in names
+    assert not [n for n in names if n.startswith("某某区教育局") and n != "某某区教育局"]

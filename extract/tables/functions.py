@@ -50,9 +50,10 @@ def _columns(rows: Sequence[Row]) -> tuple[list[int] | None, tuple[int, int, int
     return None, (0, 1, 2)
 
 
-def _parts(code: str, after: Sequence[str], row_cells: Sequence[str], columns, order) -> Parts:
-    """The amounts of one row, by the header's positions where empty cells are kept."""
-    if "" in row_cells and columns and len(row_cells) > max(columns):
+def _parts(code: str, after: Sequence[str], row_cells: Sequence[str], columns, order, kept: bool = False) -> Parts:
+    """The amounts of one row, by the header's positions where the table keeps empty cells
+    (`kept`: any of its rows has one; a full row is then read by position too)."""
+    if (kept or "" in row_cells) and columns and len(row_cells) > max(columns):
         return Parts(code, *(parse_amount(row_cells[i]) for i in columns))
     if "" in after:
         values = [parse_amount(c) for c in after[:3]] + [None] * 3
@@ -103,7 +104,7 @@ def place_parts(rows: Sequence[Parts]) -> None:
             r.part = None
 
 
-def _total_parts(items: list, k: int, columns, order) -> Parts | None:
+def _total_parts(items: list, k: int, columns, order, kept: bool = False) -> Parts | None:
     """The 合计 row's parts; with one cell per line its amounts are on the next lines."""
     item = items[k]
     after = item.cells[item.cells.index(item.filled[0]) + 1 :]
@@ -113,20 +114,21 @@ def _total_parts(items: list, k: int, columns, order) -> Parts | None:
         if not stacked:
             return None  # the 合计 of the column header
         after = [str(v) if v is not None else "" for v in stacked]
-    return _parts("", after, item.cells, columns, order)
+    return _parts("", after, item.cells, columns, order, kept)
 
 
 def read_function_rows(rows: Sequence[Row], label: str, issues: list[Issue]):
     """(coded rows with their parts, the 合计 row's parts and line) of one table."""
     columns, order = _columns(rows)
+    kept = any("" in row.cells for row in rows)  # the layout keeps empty cells: positions count
     coded: list[tuple[Coded, Parts]] = []
     total: tuple[Parts, int] | None = None
     items = list(coded_rows(rows))
     for k, item in enumerate(items):
         if isinstance(item, Coded):
-            coded.append((item, _parts(item.code, item.cells, item.row_cells, columns, order)))
+            coded.append((item, _parts(item.code, item.cells, item.row_cells, columns, order, kept)))
         elif total is None and item.filled and norm(item.filled[0]) in ("合计", "总计"):
-            parts = _total_parts(items, k, columns, order)
+            parts = _total_parts(items, k, columns, order, kept)
             total = (parts, item.line) if parts else None
     place_parts(([total[0]] if total else []) + [p for _, p in coded])
     for item, parts in coded:

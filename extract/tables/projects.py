@@ -43,11 +43,12 @@ def project_items(rows: Sequence[Row]) -> list[Item]:
     total_col = column_of_label(rows, "合计")
     items: list[Item] = []
     pending: list[str] = []
+    kept = any("" in row.cells for row in rows)  # the layout keeps empty cells: positions count
     for row in map(split_cells, rows):
         if not row.filled or is_header_row(row) or is_meta(row.filled[0]) or "无数据" in row.text:
             pending = []
             continue
-        if "" in row.cells and None not in (name_col, total_col):
+        if (kept or "" in row.cells) and None not in (name_col, total_col):
             items.append(_positional_item(row, name_col, unit_col, total_col))  # type: ignore[arg-type]
             pending = []
             continue
