@@ -23,6 +23,7 @@ from budgetkg.extract.budget_tables import (
     parse_amount,
 )
 from budgetkg.extract.model import Row
+from rows import tsv_rows
 
 SHARED = Path(os.environ.get("BUDGETKG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEEDS = SHARED / "seeds"
@@ -402,6 +403,9 @@ def test_department_code_is_the_most_common_supervisor_code():
         ("山西省社区矫正管理局", "province"),
         ("山西省开发区建设服务中心", "province"),
         ("北京市科学技术委员会", "province"),
+        ("中共北京市委宣传部", "province"),
+        ("共青团北京市委员会", "province"),
+        ("中共晋城市委办公室", "city"),
         ("晋城市科学技术局", "city"),
         ("忻州市市场监督管理局", "city"),
         ("恩施土家族苗族自治州财政局", "city"),
@@ -609,3 +613,17 @@ def test_seed_000_narrative_and_economic_figures():
     economic = next(t for t in bt.tables if t.kind == "basic_economic")
     classes = [(r.code, r.amounts["total"]) for r in economic.rows if r.code and len(r.code) == 3]
     assert classes == [("301", 2149.94), ("302", 492.55), ("303", 387.08), ("310", 10.0)]
+
+
+@pytest.mark.parametrize(
+    ("cover", "name_line"),
+    [
+        ("四川省科学技术厅2024年部门预算", "部门名称：四川省科学技术厅"),  # a cover without 公开
+        ("四川省科学技术厅\n2024年部门预算", "部门：四川省科学技术厅"),
+        ("目录", "编制单位：四川省科学技术厅"),  # no cover: the tables' name lines
+    ],
+)
+def test_the_department_is_named_on_other_templates_covers_and_name_lines(cover, name_line):
+    text = f"{cover}\n收支总表\n{name_line}\t单位：万元\n收入\t\t支出\t\n收入总计\t1.00\t支出总计\t1.00\n"
+    dept = extract_budget_tables(tsv_rows(text)).department
+    assert (dept.name, dept.level) == ("四川省科学技术厅", "province")

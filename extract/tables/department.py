@@ -18,11 +18,13 @@ from ..model import Department, Row
 from .find import RawTable
 from .text import TOTAL_NAMES, amounts_of, norm
 
-_YEAR_TITLE = re.compile(r"(20\d\d)年度?(?:部门|单位)?预算(?:公开|情况说明)")
-_COVER_TITLE = re.compile(r"20\d\d年度?(?:部门|单位)?预算公开")
+_YEAR_TITLE = re.compile(r"(20\d\d)年度?(?:部门|单位)?预算(?:公开|情况说明|$)")
+_COVER_TITLE = re.compile(r"20\d\d年度?(?:部门|单位)?预算(?:公开|$)")  # …预算公开, or a line ending …预算
 _NOT_IN_NAME = re.compile(r"\d|目录|[。，：:]")
 _TABLE_YEAR = re.compile(r"\D{0,8}(20\d\d)年")
-_NAME_LINE = re.compile(r"(?:部门|单位|预算单位)名称[:：](.+?)(?:单位[:：].*|金额单位.*)?$")
+_NAME_LINE = re.compile(
+    r"(?:(?:部门|单位|预算单位)名称|编制(?:部门|单位)|部门)[:：](.+?)(?:单位[:：].*|金额单位.*)?$"
+)
 _SUPERVISOR_CODE = re.compile(r"(?:主管部门及代码|部门名称|主管部门)(\d{2,6})[-－—–]")
 _OWN_CODE = re.compile(r"(?:单位|部门)(?:编码|代码)[:：]?(\d{2,9})")
 _CODE_LABEL_END = re.compile(
@@ -118,13 +120,18 @@ def level_of(name: str | None) -> str | None:
     """province | city | district from the place names a department's name begins with.
 
     "山西省科学技术厅" → province, "晋城市科学技术局" → city, "…市…区…" or "…县…" → district, and a
-    special zone ("山西转型综合改革示范区…", "…市经济技术开发区…") → district. A place nested under
+    special zone ("山西转型综合改革示范区…", "…市经济技术开发区…") → district. A party or mass
+    organisation's name before the place (中共北京市委宣传部, 共青团…) is passed over. A place nested under
     another of the same rank (a 县级市 under a 市) ranks one lower.
     """
     if not name:
         return None
     vocab = _level_vocabulary()
     rank, pos = 0, 0
+    for term, _ in vocab.get("organisation", []):  # 中共北京市委…: the place follows the party's name
+        if name.startswith(term):
+            pos = len(term)
+            break
     while pos < len(name):
         step = _place_at(name[pos:], rank, vocab)
         if step is None:
