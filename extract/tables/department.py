@@ -58,8 +58,8 @@ def _looks_like_name(text: str) -> bool:
 def _name_lines(rows: Sequence[Row]) -> list[str]:
     out = []
     for row in rows:
-        if "称" not in row.text:
-            continue
+        if "称" not in row.text and "部门" not in row.text and "编制" not in row.text:
+            continue  # none of the labels _NAME_LINE reads: …名称, 部门, 编制单位
         for cell in row.filled:
             m = _NAME_LINE.match(norm(cell))
             if m and _looks_like_name(m.group(1)):
