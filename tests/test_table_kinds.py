@@ -449,3 +449,13 @@ def test_a_unit_column_beside_project_names_is_not_read_into_the_names():
     names = [r.name for r in tables(text)["projects_current"].rows]
     assert "学前教育生均公用经费" in names and "教师培训经费" in names
     assert not [n for n in names if n.startswith("某某区教育局") and n != "某某区教育局"]
+
+
+@pytest.mark.parametrize("number", ["附表4", "表7", "表十二", "预算公开表3", "附表2-1"])
+def test_a_table_number_above_the_next_title_is_not_read_into_the_last_row(number):
+    text = (
+        "2024年部门支出总表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
+        "206\t科学技术支出\t1,300.00\t1,300.00\t\n2060101\t行政运行\t1,300.00\t1,300.00\t\n"
+        f"{number}\n2024年部门收支总表\n单位：万元\n"
+    )
+    assert [r.name for r in tables(text)["expenditure"].rows] == ["科学技术支出", "行政运行"]
