@@ -67,3 +67,9 @@ def test_every_statement_compiles_and_names_its_value():
     assert STATEMENTS and all("value" in st.pattern.groupindex for st in STATEMENTS)
     counts = {st.key for st in STATEMENTS if st.unit == "个"}
     assert counts == {"managed_count", "disclosed_count"}
+
+
+@pytest.mark.parametrize("sentence", ["政府采购预算安排1,234.56万元", "政府采购预算总额：1,234.56万元", "政府采购预算总额为1,234.56万元"])
+def test_the_procurement_total_is_read_however_the_sentence_puts_it(sentence):
+    text = f"第三部分 2024年部门预算情况说明\n九、政府采购情况\n2024年度本部门{sentence}，其中：货物类500.00万元。\n"
+    assert figures(text)["procurement_total"][0] == 1234.56

@@ -151,7 +151,9 @@ def _lines(
     return tuple(out)
 
 
-_PROCUREMENT = re.compile(r"政府采购预算(?:总额|合计|总计)(?:为|是|共计)?(-?\d+(?:\.\d+)?)万元")
+_PROCUREMENT = re.compile(
+    r"政府采购预算(?:总额|合计|总计|安排|共计)(?:[:：]|为|是|共计|安排)?(-?\d+(?:\.\d+)?)万元"
+)
 
 
 def _procurement(rows: Sequence[Row], stated: Sequence[StatedFigure]) -> dict[str, float | None]:
