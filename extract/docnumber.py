@@ -60,6 +60,10 @@ _MARKER_RE = re.compile("|".join(r"\s*".join(map(re.escape, m)) for m in _MARKER
 # A conjunction in front of a code joins it to what came before (…38号及晋财资…); no code
 # starts with one of these (not 并 or 和: 并财教 is Taiyuan's, 和顺县's codes start with 和).
 _CONJUNCTION = re.compile(r"[及与或暨]\s*(?=\S)")
+# 和 and 并 join codes too, but open some (和顺县's 和政发, Taiyuan's 并财教): they are taken as
+# conjunctions only before the glyph a province's or the state's code opens with.
+_LOOSE_CONJUNCTIONS = ("和", "并")
+_CODE_OPENERS = frozenset("京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀贵黔云滇藏陕甘陇青宁新国中")
 # An authority's name ends with one of these; a known code right after it is the real code.
 _AUTHORITY_END = ("厅", "局", "部", "委", "会", "院", "室", "府", "协", "馆", "中心", "组")
 # Who issues a 令: an authority, or the 主席 (of the PRC); 命令第3号 or 口令 are no decrees.
@@ -237,7 +241,11 @@ def _prose_end(run: str) -> int:
     while cut < len(run) and (run[cut].isspace() or run[cut] == "、"):
         cut += 1
     lead = _CONJUNCTION.match(run, cut)
-    return lead.end() if lead else cut
+    if lead:
+        return lead.end()
+    if run[cut : cut + 1] in _LOOSE_CONJUNCTIONS and run[cut + 1 : cut + 2] in _CODE_OPENERS:
+        return cut + 1  # …1号和京政发〔…〕: 和 before a province's (or the state's) code
+    return cut
 
 
 def _known_code_cut(run: str) -> int:

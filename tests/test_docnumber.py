@@ -224,3 +224,16 @@ def test_find_never_raises_and_spans_are_inside(text):
 def test_splitting_issuers_loses_no_character(parts, sep):
     code = sep.join(parts)
     assert "".join(split_issuer_code(code)) == normalize_doc_number(code).replace("、", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("京财预〔2024〕1号和京政发〔2023〕12号", ["京财预〔2024〕1号", "京政发〔2023〕12号"]),
+        ("晋财教〔2020〕1号并晋科发〔2021〕2号", ["晋财教〔2020〕1号", "晋科发〔2021〕2号"]),
+        ("和政发〔2019〕5号", ["和政发〔2019〕5号"]),  # 和顺县's own code
+        ("并财教〔2020〕3号", ["并财教〔2020〕3号"]),  # Taiyuan's
+    ],
+)
+def test_he_and_bing_join_codes_only_before_a_provinces_or_the_states_code(text, numbers):
+    assert [m.normalized for m in iter_doc_numbers(text)] == numbers
