@@ -459,3 +459,23 @@ def test_a_table_number_above_the_next_title_is_not_read_into_the_last_row(numbe
         f"{number}\n2024年部门收支总表\n单位：万元\n"
     )
     assert [r.name for r in tables(text)["expenditure"].rows] == ["科学技术支出", "行政运行"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # MinerU/docling: 科目编码 and 科目名称 merged into one column
+        "科目\t合计\t基本支出\t项目支出\n205 教育支出\t3,000.00\t2,000.00\t1,000.00\n"
+        "2050101 行政运行\t2,000.00\t2,000.00\t\n2050202 小学教育\t1,000.00\t\t1,000.00\n",
+        # the code glued to its name, the name column left empty
+        "科目编码\t科目名称\t合计\t基本支出\t项目支出\n205教育支出\t\t3,000.00\t2,000.00\t1,000.00\n"
+        "2050101行政运行\t\t2,000.00\t2,000.00\t\n2050202小学教育\t\t1,000.00\t\t1,000.00\n",
+    ],
+)
+def test_a_code_printed_with_its_name_in_one_cell_is_a_coded_row(rows):
+    table = tables("2024年部门支出总表\n单位：万元\n" + rows)["expenditure"]
+    assert [(r.code, r.name, r.amounts["total"], r.amounts["basic"], r.amounts["project"]) for r in table.rows] == [
+        ("205", "教育支出", 3000.0, 2000.0, 1000.0),
+        ("2050101", "行政运行", 2000.0, 2000.0, None),
+        ("2050202", "小学教育", 1000.0, None, 1000.0),
+    ]

@@ -17,6 +17,7 @@ from .text import clean_name, is_amount, is_code, is_header_row, is_meta, norm, 
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([\u4e00-\u9fff（(].*)$")
 
 
 def parent_code(code: str, printed: set[str] | frozenset[str]) -> str | None:
@@ -53,14 +54,18 @@ def is_code_row(row: Row) -> bool:
 def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
     """Coded rows with their wrapped lines joined; other rows (合计, headers) pass as they are."""
     current: Coded | None = None
-    for row in map(split_cells, rows):
-        if is_code_row(row):
+    kept = any("" in row.cells for row in rows)  # cells keep their columns: none is split
+    for row in rows if kept else map(split_cells, rows):
+        lead = _code_and_name(row.filled[0]) if row.filled else None
+        if lead:
             if current:
                 yield current
+            code, name = lead
             first = row.cells.index(row.filled[0])
             rest = list(row.cells[first + 1 :])
-            name = rest.pop(0) if rest and not is_amount(rest[0]) else ""
-            current = Coded(norm(row.filled[0]), row.line, row.end_line, [name], rest, row.cells)
+            if rest and not is_amount(rest[0]):
+                name = (name + rest.pop(0)) if name else rest.pop(0)  # its own column, maybe empty
+            current = Coded(code, row.line, row.end_line, [name], rest, row.cells)
             current.width = width
             continue
         if current is not None and _continues(current, row):
@@ -72,6 +77,15 @@ def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
         yield row
     if current:
         yield current
+
+
+def _code_and_name(cell: str) -> tuple[str, str] | None:
+    """(code, name) of a row's first cell: a code alone ("206", name ""), or a code with its
+    name in the same cell ("2050101 行政运行", "206科学技术支出"), as converters merge them."""
+    if is_code(cell):
+        return norm(cell), ""
+    m = _CODE_NAME.match(norm(cell))
+    return (m.group(1), m.group(2)) if m else None
 
 
 def _absorb(current: Coded, row: Row) -> None:
