@@ -479,3 +479,13 @@ def test_a_code_printed_with_its_name_in_one_cell_is_a_coded_row(rows):
         ("2050101", "行政运行", 2000.0, 2000.0, None),
         ("2050202", "小学教育", 1000.0, None, 1000.0),
     ]
+
+
+def test_a_total_label_repeated_over_merged_columns_is_not_read_as_an_amount():
+    text = (
+        "2024年预算支出总表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
+        "合计\t合计\t5,300.00\t1,300.00\t4,000.00\n206\t科学技术支出\t5,300.00\t1,300.00\t4,000.00\n"
+        "2060101\t行政运行\t1,300.00\t1,300.00\t\n"
+    )
+    total = tables(text)["expenditure"].rows[0]
+    assert total.amounts == {"total": 5300.0, "basic": 1300.0, "project": 4000.0}
