@@ -489,3 +489,30 @@ def test_a_total_label_repeated_over_merged_columns_is_not_read_as_an_amount():
     )
     total = tables(text)["expenditure"].rows[0]
     assert total.amounts == {"total": 5300.0, "basic": 1300.0, "project": 4000.0}
+
+
+def _three_public(text: str, layout: str = "tsv") -> dict:
+    rows = parse_layout(LAYOUTS[layout](text), "three_public.txt").rows
+    return {k: v for k, v in extract_budget_tables(rows).totals.items()
+            if k in ("three_public", "overseas", "vehicle", "official_reception")}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_three_public_costs_are_read_in_the_budget_years_column_beside_last_years(layout):
+    text = (
+        "2024年一般公共预算“三公”经费支出预算表\n单位：万元\n项目\t2023年预算数\t2024年预算数\t增减额\n"
+        "合计\t28.00\t30.00\t2.00\n因公出国（境）费\t8.00\t10.00\t2.00\n公务接待费\t5.00\t5.00\t0.00\n"
+        "公务用车购置及运行费\t15.00\t15.00\t0.00\n"
+    )
+    assert _three_public(text, layout) == {"three_public": 30, "overseas": 10, "vehicle": 15, "official_reception": 5}
+
+
+@pytest.mark.parametrize("layout", POSITIONAL)
+def test_three_public_costs_printed_across_one_row_are_read_by_their_columns(layout):
+    text = (
+        "一般公共预算“三公”经费支出情况表\n单位：万元\n"
+        "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n"
+        "\t\t小计\t公务用车购置费\t公务用车运行费\t\n"
+        "30.00\t10.00\t15.00\t\t15.00\t5.00\n"
+    )
+    assert _three_public(text, layout) == {"three_public": 30, "overseas": 10, "vehicle": 15, "official_reception": 5}

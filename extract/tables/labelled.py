@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import BudgetTable, Issue, TableRow
+from ..model import BudgetTable, Issue, Row, TableRow
 from .find import Context, RawTable, end_line, merged, no_data, table_kind
 from .grid import Group, labels_of, place, read_header, row_groups, starts_label
-from .text import TOTAL_NAMES, amounts_of, is_meta, norm, value_after
+from .text import TOTAL_NAMES, amounts_of, is_amount, is_meta, norm, parse_amount, stacked_amounts, value_after
 
 SOURCE_KEYS = ("total", "general", "fund", "capital")
 ECONOMIC_KEYS = ("total", "personnel", "public")
@@ -143,20 +143,81 @@ def three_public_totals(tables: Sequence[RawTable], issues: list[Issue]) -> dict
         issues.append(Issue(None, "no “三公”经费支出预算表 found"))
         return {}
     rows = raw.rows
+    across = _across(rows)
+    if across:
+        return across
+    rank = _year_rank(rows)
     out = {}
-    for key, labels in (
-        ("three_public", ["合计", "总计"]),
-        ("official_reception", ["公务接待费"]),
-        ("vehicle", ["公务用车购置及运行费", "公务用车购置及运行维护费"]),
-        ("overseas", ["因公出国（境）费", "因公出国(境)费", "因公出国（境）费用"]),
-    ):
-        out[key], _ = value_after(rows, labels)
+    for key, labels in _THREE_PUBLIC_LABELS:
+        out[key] = _value(rows, labels, rank)
     if out["vehicle"] is None:  # a table that prints only 购置费 and 运行维护费
-        purchase, _ = value_after(rows, ["①公务用车购置费", "公务用车购置费"])
-        running, _ = value_after(rows, ["②公务用车运行维护费", "公务用车运行维护费"])
+        purchase = _value(rows, ["①公务用车购置费", "公务用车购置费"], rank)
+        running = _value(rows, ["②公务用车运行维护费", "公务用车运行维护费"], rank)
         if purchase is not None or running is not None:
             out["vehicle"] = round((purchase or 0.0) + (running or 0.0), 2)
     return out
+
+
+_THREE_PUBLIC_LABELS = (
+    ("three_public", ["合计", "总计"]),
+    ("official_reception", ["公务接待费"]),
+    ("vehicle", ["公务用车购置及运行费", "公务用车购置及运行维护费"]),
+    ("overseas", ["因公出国（境）费", "因公出国(境)费", "因公出国（境）费用"]),
+)
+_YEAR_HEADING = re.compile(r"(20\d\d)年")
+
+
+def _value(rows, labels: Sequence[str], rank: int) -> float | None:
+    """The amount after a label; with columns of several years, the `rank`-th one after it."""
+    if rank == 0:
+        return value_after(rows, labels)[0]
+    wanted = {norm(x) for x in labels}
+    for k, row in enumerate(rows):
+        for i, cell in enumerate(row.cells):
+            if norm(cell) in wanted:
+                if len(row.cells) == 1:  # one cell per line: the amounts follow on their own lines
+                    stacked = stacked_amounts(rows, k + 1, rank + 1)
+                    return stacked[rank] if rank < len(stacked) else None
+                rest = row.cells[i + 1 :]
+                cells = rest if "" in row.cells else [c for c in rest if is_amount(c)]
+                return parse_amount(cells[rank]) if rank < len(cells) else None
+    return None
+
+
+def _year_rank(rows) -> int:
+    """Which amount column is the budget year's where the header prints several years
+    (2023年预算数 | 2024年预算数 | 增减): the latest year's, counted from the first amount column."""
+    single = all(len(r.filled) == 1 for r in rows[:_HEADER_ROWS])  # one cell per line: one run
+    for row in [_joined_rows(rows[: _HEADER_ROWS * 2])] if single else rows[:_HEADER_ROWS]:
+        years = [(int(m.group(1)), i) for i, c in enumerate(row.filled) if (m := _YEAR_HEADING.search(norm(c)))]
+        if len({year for year, _ in years}) >= 2:  # a merged heading repeated (docling) is one year
+            first = min(i for _, i in years)
+            return min(i for year, i in years if year == max(years)[0]) - first
+    return 0
+
+
+def _joined_rows(rows) -> Row:
+    cells = tuple(c for r in rows for c in r.filled)
+    return Row(rows[0].line if rows else 0, rows[-1].end_line if rows else 0, cells, " ".join(cells))
+
+
+def _across(rows) -> dict[str, float | None]:
+    """A table printed across one row (合计 | 因公出国（境）费 | 公务用车购置及运行费 | 公务接待费 over
+    one row of figures, as the 财政部 template does), read by position where cells keep it."""
+    for k, row in enumerate(rows[:_HEADER_ROWS]):
+        cells = [norm(c) for c in row.cells]
+        at = {key: next((i for i, c in enumerate(cells) if c in {norm(x) for x in labels}), None)
+              for key, labels in _THREE_PUBLIC_LABELS}
+        found = {key: i for key, i in at.items() if i is not None}
+        if len(found) < 3 or any(is_amount(c) for c in row.filled):
+            continue
+        for data in rows[k + 1 : k + 4]:
+            if len(amounts_of(data)) >= 2 and len(data.cells) > max(found.values()):
+                return {key: None if i is None else parse_amount(data.cells[i]) for key, i in at.items()}
+    return {}
+
+
+_HEADER_ROWS = 6  # rows under a title where its column headings stand
 
 
 def office_operation_total(
