@@ -516,3 +516,30 @@ def test_three_public_costs_printed_across_one_row_are_read_by_their_columns(lay
         "30.00\t10.00\t15.00\t\t15.00\t5.00\n"
     )
     assert _three_public(text, layout) == {"three_public": 30, "overseas": 10, "vehicle": 15, "official_reception": 5}
+
+
+KLASS_KUAN_XIANG = (
+    "2024年部门支出总表\n单位：万元\n科目编码\t\t\t科目名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n"
+    "206\t\t\t科学技术支出\t8,000.00\t1,000.00\t7,000.00\n"
+    "\t01\t\t科学技术管理事务\t1,000.00\t1,000.00\t\n"
+    "\t\t01\t行政运行\t1,000.00\t1,000.00\t\n"
+    "\t02\t\t基础研究\t7,000.00\t\t7,000.00\n"
+    "\t\t06\t专项基础科研\t7,000.00\t\t7,000.00\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("layout", "whole"),
+    # Left blank, a 01 can be read as a 款 or a 项 only where its column is kept.
+    [(layout, False) for layout in POSITIONAL] + [(layout, True) for layout in sorted(LAYOUTS)],
+)
+def test_a_code_printed_over_klass_kuan_xiang_columns_is_one_code(layout, whole):
+    text = KLASS_KUAN_XIANG
+    if whole:
+        text = text.replace("\t01\t\t科学", "206\t01\t\t科学").replace("\t\t01\t行政", "206\t01\t01\t行政")
+        text = text.replace("\t02\t\t基础", "206\t02\t\t基础").replace("\t\t06\t专项", "206\t02\t06\t专项")
+    rows = tables(text, layout)["expenditure"].rows
+    assert [(r.code, r.name, r.amounts["total"]) for r in rows] == [
+        ("206", "科学技术支出", 8000), ("20601", "科学技术管理事务", 1000), ("2060101", "行政运行", 1000),
+        ("20602", "基础研究", 7000), ("2060206", "专项基础科研", 7000),
+    ]

@@ -17,6 +17,8 @@ from .text import clean_name, is_amount, is_code, is_header_row, is_meta, norm, 
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_HEADER_SPAN = 20  # rows at the top of a table where its column headings stand
+_CODE_PART = re.compile(r"\d{2,3}")  # 206, 01: a part of a code printed over 类 | 款 | 项
 _CODE_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([\u4e00-\u9fff（(].*)$")
 
 
@@ -55,6 +57,7 @@ def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
     """Coded rows with their wrapped lines joined; other rows (合计, headers) pass as they are."""
     current: Coded | None = None
     kept = any("" in row.cells for row in rows)  # cells keep their columns: none is split
+    rows = _joined_codes(rows) if _splits_codes(rows) else rows
     for row in rows if kept else map(split_cells, rows):
         lead = _code_and_name(row.filled[0]) if row.filled else None
         if lead:
@@ -77,6 +80,64 @@ def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
         yield row
     if current:
         yield current
+
+
+def _splits_codes(rows: Sequence[Row]) -> bool:
+    """The header prints the code over three columns: 科目编码 above 类 | 款 | 项."""
+    cells = [norm(c) for row in rows[:_HEADER_SPAN] for c in row.filled]  # one per line too
+    return any(cells[i : i + 3] == ["类", "款", "项"] for i in range(len(cells) - 2))
+
+
+def _joined_codes(rows: Sequence[Row]) -> list[Row]:
+    """Rows with the code's 类 | 款 | 项 cells (206 | 01 | 01, or 206 / 01 / 01 with the parts
+    above left blank) joined into one code, where its last part stood; cells keep their places."""
+    out: list[Row] = []
+    parts = ["", ""]  # the 类 and 款 printed last, for rows that leave them blank
+    for row in _stacked_parts(rows):
+        lead = []
+        for cell in row.cells[:3]:
+            if cell.strip() and not _CODE_PART.fullmatch(norm(cell)):
+                break
+            lead.append(norm(cell))
+        if not any(lead):
+            out.append(row)
+            continue
+        code, parts = _code_of(lead, parts)
+        cells = ([""] * (len(lead) - 1) if "" in row.cells else []) + [code] + list(row.cells[len(lead) :])
+        out.append(Row.of_cells(row.line, row.end_line, tuple(cells)) or row)
+    return out
+
+
+def _stacked_parts(rows: Sequence[Row]) -> list[Row]:
+    """One cell per line: a 类 (206) and the 款 and 项 (01, 01) on the lines after it, one row."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if len(row.cells) == 1 and len(norm(row.cells[0])) == 3 and _CODE_PART.fullmatch(norm(row.cells[0])):
+            j = i + 1
+            while j < min(i + 3, len(rows)) and len(rows[j].cells) == 1 and len(norm(rows[j].cells[0])) == 2 \
+                    and _CODE_PART.fullmatch(norm(rows[j].cells[0])):
+                j += 1
+            if j > i + 1:
+                cells = tuple(norm(r.cells[0]) for r in rows[i:j])
+                out.append(Row.of_cells(row.line, rows[j - 1].end_line, cells) or row)
+                i = j
+                continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _code_of(lead: list[str], parts: list[str]) -> tuple[str, list[str]]:
+    """The whole code of a row's 类/款/项 cells; blank leading parts are the rows' above."""
+    filled = [c for c in lead if c]
+    if len(filled[0]) == 3:  # 206 [01 [01]]: the code printed whole, over its columns
+        klass, kuan, xiang = filled[0], (filled[1:2] or [""])[0], (filled[2:3] or [""])[0]
+    else:  # | 01 | or | | 01 |: the 类 (and 款) above
+        klass = parts[0]
+        kuan, xiang = (filled[0], "") if len(lead) < 3 or lead[1] else (parts[1], filled[0])
+    return klass + kuan + xiang, [klass, kuan]
 
 
 def _code_and_name(cell: str) -> tuple[str, str] | None:
