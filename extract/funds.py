@@ -87,11 +87,8 @@ def _scale(cells: list[str]) -> int:
     """万元 or 亿元 where the funds are printed in them (项目资金（万元）, 金额单位：万元), else 1:
     the record's funds are in 元, whatever unit the table used."""
     for cell in cells:
-        if parse_amount(cell) is None and not AMOUNT_IN_UNIT.match(squash(cell)):
-            if "亿元" in cell:
-                return 10**8
-            if "万元" in cell:
-                return 10**4
+        if ("亿元" in cell or "万元" in cell) and not AMOUNT_IN_UNIT.match(squash(cell)):  # 360万元 is
+            return 10**8 if "亿元" in cell else 10**4  # an amount with its own unit, not the table's
     return 1
 
 
