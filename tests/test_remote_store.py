@@ -41,7 +41,8 @@ POLICIES = ("国发〔2021〕9号", "晋政办发〔2021〕42号", "全民科学
 PROJECTS = ("科普经费", "科技")
 KNOWN_SERVER_FAULTS = {
     ("virtuoso", "co_citation.rq"): "Virtuoso 7.2.5 leaves out 3 of the 976 pairs (all with 国科发政〔2019〕313号), "
-    "which it does list when the same query is narrowed to that policy: a fault of its query engine",
+    "which it does list when the same query is narrowed to that policy: a fault of its query engine "
+    "that does not show on every run (a clean-clone CI run once got all 976), so not a strict xfail",
 }
 NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("decimal", "integer", "double", "float")}
 
@@ -110,7 +111,7 @@ def test_each_cookbook_query_answers_the_same_on_the_server(request, server, emb
     """All rows, without the query's LIMIT: Virtuoso orders Chinese text otherwise than by code
     point (SPARQL's order), so where a LIMIT cuts among equal counts differs by server."""
     if (server.name, query.name) in KNOWN_SERVER_FAULTS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_SERVER_FAULTS[(server.name, query.name)]))
+        request.applymarker(pytest.mark.xfail(strict=False, reason=KNOWN_SERVER_FAULTS[(server.name, query.name)]))
     text = re.sub(r"\bLIMIT\s+\d+\s*$", "", query.read_text("utf-8"))
     expected = _unordered(query.name, _rows(embedded, text))
     assert expected, f"{query.name} has no rows on the seeds"
