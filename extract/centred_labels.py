@@ -11,8 +11,8 @@ lines come *before* their label:
 Read in order, those first lines would go to the label above. The layout shows what belongs
 where: label lines start in the label column, value lines further right (`Row.indent`), and a
 centred label has as many of its value lines above it as below. Rows are put back in reading
-order — each label, then its value lines — and nothing changes unless the layout shows a label
-printed alone between value lines (top-aligned forms, and pdftotext without -layout, never do).
+order — each label, then its value lines — and nothing changes unless the layout shows that the
+form centres its labels (see `_centred`; pdftotext without -layout keeps no indentation at all).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from budgetkg.extract.labels import split_header_label
 from budgetkg.extract.model import Row
 
-GAP = 8  # a value line starts at least this many columns right of the label column
-MAX_ABOVE = 4  # value lines a label may have above it (before a table's first label)
+# pdftotext -layout pads with spaces to keep columns: a label column of 4–8 glyphs is 8–16
+# columns wide, so a line starting 8 or more columns right of the labels is in a value column
+GAP = 8
+MAX_ABOVE = 4  # a name centred beside it fills at most 2×4+1 lines; more above is not its own
 
 
 def recentre(rows: Sequence[Row]) -> list[Row]:
@@ -31,8 +33,10 @@ def recentre(rows: Sequence[Row]) -> list[Row]:
     if not any(row.indent for row in rows):  # no layout kept: nothing to go by
         return list(rows)
     kinds = _kinds(rows)
-    if kinds is None or not _centred(rows, kinds):
-        return _joined_columns(list(rows))
+    if kinds is None:
+        return list(rows)
+    if not _centred(rows, kinds):
+        return _joined_columns(_first_label_first(rows, kinds))
     labels = [i for i, kind in enumerate(kinds) if kind == "label"]
     owner = _owners(kinds, labels)
     out = [row for i, row in enumerate(rows) if owner[i] is None]
@@ -95,17 +99,27 @@ def _goal_headings(row: Row) -> int:
 
 def _two_columns(heading: Row, lines: list[Row]) -> Row:
     left, right = [], []
+    column = min(r.indent for r in lines if len(r.filled) == 2)  # where the left column starts
     for row in lines:
         if len(row.filled) == 2:
             left.append(row.filled[0])
             right.append(row.filled[1])
-        elif row.indent > heading.indent + GAP:  # the right column's line alone
+        elif row.indent > column + GAP:  # the right column's line alone
             right.append(row.filled[0])
         else:
             left.append(row.filled[0])
     return Row.of_cells(
         lines[0].line, lines[-1].end_line, ("".join(left), "".join(right)), indent=heading.indent
     )
+
+
+def _first_label_first(rows: Sequence[Row], kinds: list[str]) -> list[Row]:
+    """Value lines before the block's first label (a name centred beside 项目名称, see
+    lines_above) can be no one else's: they follow that label."""
+    first = kinds.index("label")
+    if not any(kind == "value" for kind in kinds[:first]):
+        return list(rows)
+    return _in_order(rows[first], list(rows[:first]), []) + list(rows[first + 1 :])
 
 
 def _in_order(label: Row, upper: list[Row], lower: list[Row]) -> list[Row]:
@@ -158,15 +172,16 @@ def _kinds(rows: Sequence[Row]) -> list[str] | None:
 
 
 def _centred(rows: Sequence[Row], kinds: list[str]) -> bool:
-    """Some label printed alone on its line, with value lines right above and below it."""
-    return any(
-        kind == "label"
-        and 0 < i < len(rows) - 1
-        and len(rows[i].filled) == 1
-        and kinds[i - 1] == "value"
-        and kinds[i + 1] in ("value", "fragment")
-        for i, kind in enumerate(kinds)
-    )
+    """The form centres its labels: two labels printed alone between value lines, or one whose
+    second line (（元）) is printed below a value line of its own. One label alone between value
+    lines proves nothing: a top-aligned label over a value starting a line lower looks the same."""
+    alone = [
+        i for i, kind in enumerate(kinds)
+        if kind == "label" and 0 < i < len(rows) - 1 and len(rows[i].filled) == 1
+        and kinds[i - 1] == "value" and kinds[i + 1] in ("value", "fragment")
+    ]  # fmt: skip
+    interleaved = any(kinds[i + 1 : i + 3] == ["value", "fragment"] for i in alone)
+    return len(alone) >= 2 or interleaved
 
 
 def _owners(kinds: list[str], labels: list[int]) -> list[int | None]:

@@ -4,7 +4,8 @@ Reading a disclosure allocates tens of thousands of container objects (rows, cel
 records) and frees them without forming a reference cycle (tests/test_gc_pause.py checks it on
 the seeds): the collector's generational passes over them reclaim nothing and cost ~3 % of the
 extraction. Reference counting still frees everything as usual; only the cycle search waits
-until the outermost paused call returns, and it runs then if it was enabled before.
+until the outermost paused call returns, and it runs then if it was enabled before. Code that
+calls gc.enable() or gc.disable() while a document is read is overruled when the pause ends.
 """
 
 from __future__ import annotations

@@ -25,14 +25,20 @@ def squash(text: str) -> str:
 
 def _header_labels() -> dict[str, tuple[str, ...]]:
     """Header fields of one performance table → labels as printed, from data/header_labels.csv."""
-    text = resources.files("budgetkg.extract").joinpath("data/header_labels.csv").read_text("utf-8")
     out: dict[str, tuple[str, ...]] = {}
-    for row in csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#")):
+    for row in _header_label_rows():
         out[row["field"]] = (*out.get(row["field"], ()), row["label"].strip())
     return out
 
 
+def _header_label_rows() -> list[dict[str, str]]:
+    text = resources.files("budgetkg.extract").joinpath("data/header_labels.csv").read_text("utf-8")
+    return list(csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#")))
+
+
 HEADER_LABELS: dict[str, tuple[str, ...]] = _header_labels()
+# Labels that open prose too (项目单位负责…): labels only alone in their cell or before a colon.
+ALONE_LABELS = frozenset(r["label"].strip() for r in _header_label_rows() if (r.get("alone") or "") == "yes")
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
 FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")
@@ -117,5 +123,8 @@ def split_header_label(cell: str) -> tuple[str, str, str] | None:
     key = squash(head)  # a label's pattern only matches where the squashed cell opens with it
     for field, label, pattern in candidates:
         if key.startswith(label) and (m := pattern.match(cell)):
-            return field, label, cell[m.end():].strip()
+            rest = cell[m.end():].strip()
+            if rest and label in ALONE_LABELS and not m.group(0).rstrip().endswith((":", "：")):
+                continue  # 项目单位负责组织…: prose that opens with the label's words
+            return field, label, rest
     return None

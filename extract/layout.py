@@ -516,9 +516,9 @@ def _without_running_headers(rows: tuple[Row, ...]) -> tuple[Row, ...]:
 
     Markdown and HTML converters mark no page breaks, so the one sign is where the line stands:
     alone between two rows of cells, and printed elsewhere too: as the document's title (the
-    first row, if on its own and of 8 glyphs or more, longer than the values in cells), or at least three times in such places and too long (10 glyphs or more) for a
-    label of the table (效益指标 is printed alone between rows once per table). A table title
-    between two tables is printed there once, so it stays.
+    first row, if on its own and of 8 glyphs or more, longer than a cell's value), or at least
+    three times in such places and of 10 glyphs or more, longer than the labels printed alone
+    between rows of every table (效益指标).
     """
     sizes = [len(row.filled) for row in rows]
     between = [

@@ -1,8 +1,8 @@
 """项目支出绩效目标表: find each table and read its header, funds, texts and indicators.
 
-A table starts at a 项目名称 row that is followed by a 主管部门 row (or a synonym, see
-data/header_labels.csv) (the 项目支出预算表 also has
-a 项目名称 column, but never a 主管部门 row) and ends before the next table, at its signature row
+A table starts at a 项目名称 row that is followed by a 主管部门 row or a synonym of it
+(data/header_labels.csv; the 项目支出预算表 also has a 项目名称 column, but never a 主管部门
+row) and ends before the next table, at its signature row
 (负责人 / 填报日期) or at the next heading of the disclosure. The header is read as a stream of
 cells in which every label takes the cells up to the next label, so values wrapped over lines
 (pdftotext) or merged into the label's cell (实施单位 山西省…) read the same as tidy ones.

@@ -627,3 +627,12 @@ def test_the_department_is_named_on_other_templates_covers_and_name_lines(cover,
     text = f"{cover}\n收支总表\n{name_line}\t单位：万元\n收入\t\t支出\t\n收入总计\t1.00\t支出总计\t1.00\n"
     dept = extract_budget_tables(tsv_rows(text)).department
     assert (dept.name, dept.level) == ("四川省科学技术厅", "province")
+
+
+def test_a_tables_year_heading_is_not_taken_for_the_cover():
+    text = (
+        "部门名称：山西省科学技术厅\n“三公”经费支出预算表\n单位：万元\n项目\t2023年预算\t2024年预算\n"
+        "合计\t28.00\t30.00\n"
+    )
+    dept = extract_budget_tables(tsv_rows(text)).department
+    assert (dept.name, dept.level) == ("山西省科学技术厅", "province")

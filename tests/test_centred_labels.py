@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from budgetkg.extract.centred_labels import recentre
 from budgetkg.extract.layout import read_document
 from budgetkg.extract.model import Row
@@ -33,8 +35,14 @@ def test_value_lines_printed_above_a_centred_label_are_read_as_its_own():
     ]
 
 
-def test_two_goals_printed_side_by_side_are_read_as_the_two_columns_goals():
-    p = project("pdftotext_layout_centred.txt")
+@pytest.mark.parametrize(
+    "fixture",
+    # 总体目标 centred among the lines, or printed on the heading line (a lone left-column line
+    # at the end must stay in the left column)
+    ["pdftotext_layout_centred.txt", "pdftotext_layout_goal_on_heading.txt"],
+)
+def test_two_goals_printed_side_by_side_are_read_as_the_two_columns_goals(fixture):
+    p = project(fixture)
     assert p.texts["goal_period"] == "三年内完成省级科技计划项目的立项、过程管理和验收，累计立项不少于30项。"
     assert p.texts["goal_annual"] == "2026年完成10项科技计划项目的立项评审和过程管理。"
 
@@ -57,3 +65,10 @@ def test_rows_without_columns_kept_are_left_in_their_order():
     rows = [Row(1, 1, ("立项依据",), "立项依据"), Row(2, 2, ("《办法》",), "《办法》"),
             Row(3, 3, ("项目概况",), "项目概况"), Row(4, 4, ("概况。",), "概况。")]
     assert recentre(rows) == rows
+
+
+def test_a_top_aligned_form_keeps_each_fields_wrapped_lines_with_it():
+    p = project("pdftotext_layout_top_aligned.txt")
+    assert p.texts["overview"] == "本项目支持全省科技计划项目的立项、评审与过程管理，\n覆盖全省11个地市。"
+    assert p.texts["legal_basis"] == "《山西省科技计划项目管理办法》(晋政办发〔2021〕42号)"
+

@@ -76,3 +76,11 @@ def test_the_same_goal_printed_under_both_goal_columns_is_each_columns_goal():
                          "总体目标\t实施期目标\t\t年度目标\n\t完成示范。\t\t完成示范。\n")
     [project], _ = read_projects(tsv_rows(same))
     assert (project.texts["goal_period"], project.texts["goal_annual"]) == ("完成示范。", "完成示范。")
+
+
+def test_prose_that_opens_with_a_labels_words_is_not_taken_for_the_label():
+    prose = TABLE.replace("项目概况\t\t<p>支持示例科技活动。</p>\n",
+                          "项目概况\t\t支持示例科技活动，\n\t\t项目单位负责组织专家评审，\n\t\t资金来源为省级财政。\n")
+    [project], _ = read_projects(tsv_rows(prose))
+    assert project.texts["overview"] == "支持示例科技活动，\n项目单位负责组织专家评审，\n资金来源为省级财政。"
+    assert project.implementing_unit == "山西省科学技术厅"

@@ -543,3 +543,32 @@ def test_a_code_printed_over_klass_kuan_xiang_columns_is_one_code(layout, whole)
         ("206", "科学技术支出", 8000), ("20601", "科学技术管理事务", 1000), ("2060101", "行政运行", 1000),
         ("20602", "基础研究", 7000), ("2060206", "专项基础科研", 7000),
     ]
+
+
+def test_a_place_name_after_a_units_label_is_no_unit():
+    text = (
+        "2024年部门支出总表\n编制单位：元氏县教育局\t单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
+        "205\t教育支出\t3,000.00\t2,000.00\t1,000.00\n2050101\t行政运行\t2,000.00\t2,000.00\t\n"
+    )
+    assert tables(text)["expenditure"].rows[0].amounts == {"total": 3000.0, "basic": 2000.0, "project": 1000.0}
+
+
+def test_a_packed_row_of_a_table_that_keeps_empty_cells_is_still_split():
+    text = (
+        "2024年部门支出总表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
+        "20601 科学技术管理事务 100.00\t60.00\t40.00\n2060101\t行政运行\t60.00\t60.00\t\n"
+    )
+    first = tables(text)["expenditure"].rows[0]
+    assert (first.code, first.name, first.amounts) == ("20601", "科学技术管理事务", {"total": 100.0, "basic": 60.0, "project": 40.0})
+
+
+@pytest.mark.parametrize("layout", ["pdftotext", "pdftotext_spaces", "cell_per_line"])
+def test_three_public_costs_across_one_row_are_not_guessed_without_positions(layout):
+    text = (
+        "一般公共预算“三公”经费支出情况表\n单位：万元\n"
+        "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n"
+        "\t\t小计\t公务用车购置费\t公务用车运行费\t\n"
+        "30.00\t10.00\t15.00\t3.00\t12.00\t5.00\n"
+    )
+    got = _three_public(text, layout)
+    assert got["official_reception"] in (None, 5.0)  # never 购置费's 3.00

@@ -97,6 +97,12 @@ def _scaled(value, scale: float):
     return None if value is None else round(value * scale, 6)
 
 
+def _summary_source(raw: Sequence[RawTable]) -> str:
+    """The table summary_totals reads: 收支总表 where it has rows, else 收入总表."""
+    table = merged(raw, "summary")
+    return "summary" if table is not None and table.rows else "income"
+
+
 def _scaled_totals(part: dict[str, float | None], raw: Sequence[RawTable], kind: str) -> dict[str, float | None]:
     table = merged(raw, kind)
     scale = table.scale if table else 1.0
@@ -180,7 +186,7 @@ def extract_budget_tables(rows: Sequence[Row]) -> BudgetTables:
     totals: dict[str, float | None] = dict.fromkeys(TOTAL_KEYS)
     for part in (
         _spending(raw, tables, issues),
-        _scaled_totals(summary.summary_totals(raw, issues), raw, "summary" if merged(raw, "summary") else "income"),
+        _scaled_totals(summary.summary_totals(raw, issues), raw, _summary_source(raw)),
         _scaled_totals(labelled.three_public_totals(raw, issues), raw, "three_public"),
         _scaled_totals(labelled.office_operation_total(raw, issues), raw, "office_operation"),
         _procurement(rows, stated),

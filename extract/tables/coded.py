@@ -49,16 +49,14 @@ class Coded:
     width: int = 3  # how many amount columns a row may have when printed one per line
 
 
-def is_code_row(row: Row) -> bool:
-    return bool(row.filled) and is_code(row.filled[0])
-
-
 def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
     """Coded rows with their wrapped lines joined; other rows (合计, headers) pass as they are."""
     current: Coded | None = None
-    kept = any("" in row.cells for row in rows)  # cells keep their columns: none is split
     rows = _joined_codes(rows) if _splits_codes(rows) else rows
-    for row in rows if kept else map(split_cells, rows):
+    # Where cells keep their columns, only a row narrower than the table is packed and split
+    # (a 205 教育支出 cell of a full-width row is a merged column, not a packed one).
+    full = max((len(row.cells) for row in rows), default=0) if any("" in r.cells for r in rows) else 0
+    for row in (r if len(r.cells) == full else split_cells(r) for r in rows):
         lead = _code_and_name(row.filled[0]) if row.filled else None
         if lead:
             if current:
@@ -119,7 +117,7 @@ def _stacked_parts(rows: Sequence[Row]) -> list[Row]:
             while j < min(i + 3, len(rows)) and len(rows[j].cells) == 1 and len(norm(rows[j].cells[0])) == 2 \
                     and _CODE_PART.fullmatch(norm(rows[j].cells[0])):
                 j += 1
-            if j > i + 1:
+            if j > i + 1 and j < len(rows) and _CJK.search(rows[j].text):  # then the row's name
                 cells = tuple(norm(r.cells[0]) for r in rows[i:j])
                 out.append(Row.of_cells(row.line, rows[j - 1].end_line, cells) or row)
                 i = j

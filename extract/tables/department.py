@@ -45,7 +45,9 @@ def _title_name(rows: Sequence[Row]) -> str | None:
         if not m:
             continue
         if m.start() > 1:
-            return text[: m.start()]
+            if _looks_like_name(text[: m.start()]):  # not 项目2023年预算 (a table's heading)
+                return text[: m.start()]
+            continue
         if i and _looks_like_name(norm(rows[i - 1].text)):
             return norm(rows[i - 1].text)
     return None

@@ -63,15 +63,17 @@ def table_kind(name: str, label: str, matches: Callable[[str], bool]) -> Callabl
 def overall(title: str, what: str) -> bool:
     """A title of the department's whole 收支/收入/支出 (收支总表, 收支预算总表, 收支总体情况表),
     not of one fund's (一般公共预算, 政府性基金, 国有资本经营) nor a table of 项目支出."""
+    excluded = _OWN_SUMMARY if what == "收支" else _ONE_FUND
     return (
         what in title
         and ("总表" in title or "总体情况表" in title)
         and (what == "收支" or "收支" not in title)
-        and not any(word in title for word in _ONE_FUND)
+        and not any(word in title for word in excluded)
     )
 
 
 _ONE_FUND = ("一般公共预算", "政府性基金", "国有资本经营", "项目支出", "基本支出")
+_OWN_SUMMARY = ("政府性基金", "国有资本经营")  # funds with 收支 tables of their own
 
 
 def label_of(kind: str) -> str:
@@ -160,7 +162,8 @@ def _scale(rows: Sequence[Row]) -> float:
     return 1.0
 
 
-_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|元)")
+# 单位：元 or 金额单位：万元, not 编制单位：元氏县… (a unit is not followed by more of a name)
+_UNIT = re.compile(r"(?<![编制称])(?:金额)?单位[:：]\s*(亿元|万元|元)(?![\u4e00-\u9fff])")
 _TO_WAN = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
 _UNIT_ROWS = 4  # rows under a title where its unit line may stand
 

@@ -196,6 +196,10 @@ def _year_rank(rows) -> int:
     return 0
 
 
+def _years_named(rows) -> int:
+    return len({m.group(1) for r in rows[:_HEADER_ROWS] for c in r.filled if (m := _YEAR_HEADING.search(norm(c)))})
+
+
 def _joined_rows(rows) -> Row:
     cells = tuple(c for r in rows for c in r.filled)
     return Row(rows[0].line if rows else 0, rows[-1].end_line if rows else 0, cells, " ".join(cells))
@@ -203,8 +207,13 @@ def _joined_rows(rows) -> Row:
 
 def _across(rows) -> dict[str, float | None]:
     """A table printed across one row (合计 | 因公出国（境）费 | 公务用车购置及运行费 | 公务接待费 over
-    one row of figures, as the 财政部 template does), read by position where cells keep it."""
+    one row of figures, as the 财政部 template does), read by position: only where the layout
+    keeps empty cells and the header names one year."""
+    if _year_rank(rows) or _years_named(rows) >= 2:
+        return {}  # 2023年 | 2024年 blocks: which block is whose is not read here
     for k, row in enumerate(rows[:_HEADER_ROWS]):
+        if "" not in row.cells:
+            continue  # without the empty cells of its merged headings, positions say nothing
         cells = [norm(c) for c in row.cells]
         at = {key: next((i for i, c in enumerate(cells) if c in {norm(x) for x in labels}), None)
               for key, labels in _THREE_PUBLIC_LABELS}
