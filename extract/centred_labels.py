@@ -157,17 +157,18 @@ def _below(rows: Sequence[Row], start: int, base: int) -> list[Row]:
 
 
 def _labelled(row: Row) -> bool:
-    return bool(row.filled) and split_header_label(row.filled[0]) is not None
+    return _field(row) is not None
 
 
 def _kinds(rows: Sequence[Row]) -> list[str] | None:
     """label, value (right of the label column) or fragment (a label's second line) per row."""
-    base = min((row.indent for row in rows if _labelled(row)), default=None)
+    labelled = [_labelled(row) for row in rows]
+    base = min((row.indent for row, is_label in zip(rows, labelled) if is_label), default=None)
     if base is None:
         return None
     return [
-        "label" if _labelled(row) else "value" if row.indent >= base + GAP else "fragment"
-        for row in rows
+        "label" if is_label else "value" if row.indent >= base + GAP else "fragment"
+        for row, is_label in zip(rows, labelled)
     ]
 
 
@@ -195,8 +196,7 @@ def _owners(kinds: list[str], labels: list[int]) -> list[int | None]:
     ]
     above = 0
     for n, at in enumerate(labels):
-        start = labels[n - 1] if n else -1
-        gap = [j for j in range((ends[n - 1] if n else start) + 1, at) if kinds[j] == "value"]
+        gap = [j for j in range(ends[n - 1] + 1 if n else 0, at) if kinds[j] == "value"]
         lower = min(above, len(gap)) if n else 0
         for j in gap[:lower]:
             owner[j] = labels[n - 1]

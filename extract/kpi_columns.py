@@ -109,10 +109,15 @@ def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozen
     return Row(row.line, row.end_line, tuple(cells), " ".join(filter(None, cells)), row.heading)
 
 
+def _headings(header: Sequence[Row]) -> set[str]:
+    """Every heading the header rows name, whatever its position."""
+    return {squash(c) for row in header for c in row.cells}
+
+
 def names_split_columns(header: Sequence[Row]) -> tuple[bool, bool]:
     """(a comparator column, a unit column) named anywhere in the header rows, whatever
     their positions: what a stream of cells needs to know to join them."""
-    keys = {squash(c) for row in header for c in row.cells}
+    keys = _headings(header)
     return bool(keys & COMPARATOR_HEADINGS), bool(keys & UNIT_HEADINGS)
 
 
@@ -120,8 +125,7 @@ def drop_scores(header: Sequence[Row], segments: list) -> list:
     """Segments of a stream without those made of a 分值 (or 权重) figure alone: where the
     header names such a column, a bare number after an indicator's value is its score, not an
     indicator. `segments` are kpi_table Segments."""
-    keys = {squash(c) for row in header for c in row.cells}
-    if not keys & IGNORED_HEADINGS:
+    if not _headings(header) & IGNORED_HEADINGS:
         return segments
     return [s for s in segments if s.l1 or s.l2 or s.value is not None or not _SCORE.match(squash(s.name or "x"))]
 

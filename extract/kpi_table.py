@@ -324,15 +324,9 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
     pairs (one per column group), alike where those names are; each piece goes to its pair's
     longer cell, the one that wrapped. Any other line is left as printed.
     """
-    lines: list[list[Token]] = []
-    for tok in tokens:
-        if lines and lines[-1][0].line == tok.line:
-            lines[-1].append(tok)
-        else:
-            lines.append([tok])
     out: list[Token] = []
     last: list[Token] = []  # the last line kept, the tail of `out`
-    for line in lines:
+    for line in (tokens[start:end] for start, end in _line_starts(tokens)):
         pairs = _name_value_pairs(last) if last and _fragments(line) and not _reads_as_pairs(line) else []
         if not pairs or len(pairs) != len(line) or not _wrapped_alike(last, pairs, line):
             out.extend(line)

@@ -23,22 +23,22 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _header_labels() -> dict[str, tuple[str, ...]]:
-    """Header fields of one performance table → labels as printed, from data/header_labels.csv."""
-    out: dict[str, tuple[str, ...]] = {}
-    for row in _header_label_rows():
-        out[row["field"]] = (*out.get(row["field"], ()), row["label"].strip())
-    return out
-
-
-def _header_label_rows() -> list[dict[str, str]]:
+def _header_labels() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """From data/header_labels.csv: the header fields of one performance table → their labels
+    as printed, and the labels that open prose too (项目单位负责…), which count as labels only
+    alone in their cell or before a colon."""
     text = resources.files("budgetkg.extract").joinpath("data/header_labels.csv").read_text("utf-8")
-    return list(csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#")))
+    fields: dict[str, tuple[str, ...]] = {}
+    alone: set[str] = set()
+    for row in csv.DictReader(ln for ln in text.splitlines() if ln and not ln.startswith("#")):
+        label = row["label"].strip()
+        fields[row["field"]] = (*fields.get(row["field"], ()), label)
+        if (row.get("alone") or "") == "yes":
+            alone.add(label)
+    return fields, frozenset(alone)
 
 
-HEADER_LABELS: dict[str, tuple[str, ...]] = _header_labels()
-# Labels that open prose too (项目单位负责…): labels only alone in their cell or before a colon.
-ALONE_LABELS = frozenset(r["label"].strip() for r in _header_label_rows() if (r.get("alone") or "") == "yes")
+HEADER_LABELS, ALONE_LABELS = _header_labels()
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
 FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")

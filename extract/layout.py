@@ -398,20 +398,17 @@ def _line_row(
     """The Row of one classified line; `markdown` when the file is markdown (escapes undone)."""
     if kind == "tab":  # the commonest kind: the Row built here, without _make_row's call
         return Row.of_cells(number, number, tuple(map(clean_cell, payload.split("\t"))), level)
-    if kind == "pipe":
-        cells = tuple(clean_cell(md_unescape(c)) for c in _pipe_cells(payload))
-    elif kind == "sep":
+    if kind == "sep":
         return None
-    elif kind == "plain":  # `level` is the line's indentation: pdftotext -layout keeps columns
+    if kind == "pipe":
+        return _make_row(number, number, [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)])
+    if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)
         if split_plain:
             cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
             return Row.of_cells(number, number, cells, indent=level)
-        return _make_row(number, number, (clean_cell(md_unescape(payload) if markdown else payload),))
-    elif markdown or kind == "heading":
-        cells = (clean_cell(md_unescape(payload)),)
-    else:
-        cells = (clean_cell(payload),)
-    return _make_row(number, number, cells, level)
+        level = 0
+    text = md_unescape(payload) if markdown or kind == "heading" else payload
+    return _make_row(number, number, (clean_cell(text),), level)
 
 
 def md_unescape(text: str) -> str:

@@ -99,13 +99,12 @@ def _scaled(value, scale: float):
 
 def _summary_source(raw: Sequence[RawTable]) -> str:
     """The table summary_totals reads: 收支总表 where it has rows, else 收入总表."""
-    table = merged(raw, "summary")
-    return "summary" if table is not None and table.rows else "income"
+    return "summary" if any(t.rows for t in raw if t.kind == "summary") else "income"
 
 
 def _scaled_totals(part: dict[str, float | None], raw: Sequence[RawTable], kind: str) -> dict[str, float | None]:
-    table = merged(raw, kind)
-    scale = table.scale if table else 1.0
+    """Totals read from the raw tables of `kind`, in 万元 (merged() takes the first table's unit)."""
+    scale = next((t.scale for t in raw if t.kind == kind), 1.0)
     return part if scale == 1.0 else {k: _scaled(v, scale) for k, v in part.items()}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Row
-from .text import clean_name, is_amount, is_code, is_header_row, is_meta, norm, split_cells
+from .text import clean_name, is_amount, is_code, is_header_row, is_meta, keeps_positions, norm, split_cells
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,7 +55,7 @@ def coded_rows(rows: Sequence[Row], width: int = 3) -> Iterable[Coded | Row]:
     rows = _joined_codes(rows) if _splits_codes(rows) else rows
     # Where cells keep their columns, only a row narrower than the table is packed and split
     # (a 205 教育支出 cell of a full-width row is a merged column, not a packed one).
-    full = max((len(row.cells) for row in rows), default=0) if any("" in r.cells for r in rows) else 0
+    full = max((len(row.cells) for row in rows), default=0) if keeps_positions(rows) else 0
     for row in (r if len(r.cells) == full else split_cells(r) for r in rows):
         lead = _code_and_name(row.filled[0]) if row.filled else None
         if lead:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..model import BudgetTable, FunctionRow, Issue, Row, TableRow
 from .coded import Coded, coded_rows, name_of, parent_code
 from .find import Context, RawTable, end_line, label_of, no_data, overall, table_kind
-from .text import close, norm, parse_amount, stacked_amounts
+from .text import close, keeps_positions, norm, parse_amount, stacked_amounts
 
 COLUMNS = ("合计", "基本支出", "项目支出")
 KEYS = ("total", "basic", "project")
@@ -120,7 +120,7 @@ def _total_parts(items: list, k: int, columns, order, kept: bool = False) -> Par
 def read_function_rows(rows: Sequence[Row], label: str, issues: list[Issue]):
     """(coded rows with their parts, the 合计 row's parts and line) of one table."""
     columns, order = _columns(rows)
-    kept = any("" in row.cells for row in rows)  # the layout keeps empty cells: positions count
+    kept = keeps_positions(rows)
     coded: list[tuple[Coded, Parts]] = []
     total: tuple[Parts, int] | None = None
     items = list(coded_rows(rows))

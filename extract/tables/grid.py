@@ -25,6 +25,7 @@ from .text import (
     COLUMN_NUMBER,
     is_amount,
     is_meta,
+    keeps_positions,
     norm,
     parse_amount,
     split_cells,
@@ -119,7 +120,7 @@ def read_header(rows: Sequence[Row], default: Sequence[str]) -> Header:
                     positions[i] = key
                 seen.append(key)
     order = tuple(dict.fromkeys(k for k in seen if k in default))
-    kept = any("" in r.cells for r in rows)
+    kept = keeps_positions(rows)
     return Header(positions, order if set(order) == set(default) else tuple(default), start, kept)
 
 

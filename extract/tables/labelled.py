@@ -209,7 +209,7 @@ def _across(rows) -> dict[str, float | None]:
     """A table printed across one row (合计 | 因公出国（境）费 | 公务用车购置及运行费 | 公务接待费 over
     one row of figures, as the 财政部 template does), read by position: only where the layout
     keeps empty cells and the header names one year."""
-    if _year_rank(rows) or _years_named(rows) >= 2:
+    if _years_named(rows) >= 2:
         return {}  # 2023年 | 2024年 blocks: which block is whose is not read here
     for k, row in enumerate(rows[:_HEADER_ROWS]):
         if "" not in row.cells:

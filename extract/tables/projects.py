@@ -20,6 +20,7 @@ from .text import (
     is_amount,
     is_header_row,
     is_meta,
+    keeps_positions,
     parse_amount,
     split_cells,
 )
@@ -43,7 +44,7 @@ def project_items(rows: Sequence[Row]) -> list[Item]:
     total_col = column_of_label(rows, "合计")
     items: list[Item] = []
     pending: list[str] = []
-    kept = any("" in row.cells for row in rows)  # the layout keeps empty cells: positions count
+    kept = keeps_positions(rows)
     for row in map(split_cells, rows):
         if not row.filled or is_header_row(row) or is_meta(row.filled[0]) or "无数据" in row.text:
             pending = []

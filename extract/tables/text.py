@@ -122,6 +122,12 @@ def joined(rows: Iterable[Row]) -> str:
     return "".join(norm(r.text) for r in rows)
 
 
+def keeps_positions(rows: Sequence[Row]) -> bool:
+    """The layout keeps empty cells (some row of the table has one): a cell's position is its
+    column, in every row of the table, full rows too."""
+    return any("" in row.cells for row in rows)
+
+
 def is_meta(cell: str) -> bool:
     """单位名称：… / 单位：万元 lines and table numbers ("预算公开表4") printed above a title."""
     text = norm(cell)
