@@ -32,6 +32,7 @@ FAMILY = {
 CROSS_FAMILY_PENALTY = 2.0
 EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
 INHERITED_BONUS = 0.5  # the label is the last one printed above it
+FIXED = 10.0  # more than content can outweigh: what the layout settles
 
 
 class Placed(NamedTuple):
@@ -89,7 +90,26 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     families = [FAMILY.get(c) for c in categories]  # once per table, not once per item
     fits: dict[str, list[float]] = {}  # content kind → its fit under each label, per table too
     scores = [_scores(it, categories, families, fits) for it in items]
+    _hold_printed_labels(items, scores)
     return _each_best_in_order(scores) or _monotone_best(scores)
+
+
+def _hold_printed_labels(items: list[Placed], scores: list[list[float]]) -> None:
+    """What a label printed on an indicator's row settles, whatever the content says.
+
+    The label sits in its own group (top-aligned or centred) or one row early, never below
+    it: the row is not filed under a later label. And where no unlabelled row follows it, the
+    label has no other row to label, so the row stays under it (保密费用 0.4万元 under 数量指标,
+    高产菌 ≥2个 under 质量指标, each the only row of its label).
+    """
+    for i, (item, row) in enumerate(zip(items, scores)):
+        if not item.explicit or item.state < 0:
+            continue
+        for later in range(item.state + 1, len(row)):
+            row[later] -= FIXED
+        after = items[i + 1] if i + 1 < len(items) else None
+        if after is None or after.explicit or after.state != item.state:
+            row[item.state] += FIXED
 
 
 def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:

@@ -58,6 +58,8 @@ class Segment:
     col: int | None = None
     line: int = 0  # where the segment starts
     name_line: int = 0  # the last line its name was printed on
+    name_start: int = 0  # the first, when the name wrapped over lines (0: name_line)
+    label_line: int = 0  # where its 二级 label was printed
 
     def empty(self) -> bool:
         return not (self.l1 or self.l2 or self.name)
@@ -189,9 +191,10 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
             cur.line = tok.line
         if wrapped and _continues_name(cur, tok):
             cur.name = (cur.name or "") + tok.text
+            cur.name_start = cur.name_start or cur.name_line
             cur.name_line = tok.line
         elif tok.label and tok.label.level == 1 and tok.label.parent is None:
-            if cur.name is not None:
+            if cur.name is not None or cur.l2:  # a 一级 label after a 二级 one opens a new row
                 out.append(cur)
                 cur = Segment(line=tok.line)
             cur.l1.append(tok.text)
@@ -222,19 +225,27 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
-            return Segment(l2=[tok.text], name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)
-        return Segment(l2=[tok.text], col=tok.col, line=tok.line)
-    if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
+            return Segment(l2=[tok.text], name=tok.text, col=tok.col, line=tok.line, name_line=tok.line, label_line=tok.line)
+        return Segment(l2=[tok.text], col=tok.col, line=tok.line, label_line=tok.line)
+    if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text) and _same_kind(cur.l2[-1], tok):
         cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line  # 服务对象满意度 as a name
         return cur
     if cur.l2:
         out.append(cur)
-        return Segment(l2=[tok.text], col=tok.col, line=tok.line)
+        return Segment(l2=[tok.text], col=tok.col, line=tok.line, label_line=tok.line)
     cur.l2.append(tok.text)
+    cur.label_line = tok.line
     cur.col = tok.col if cur.col is None else cur.col
     if label_is_name:  # ⇥⇥⇥服务对象满意度⇥≥90%: a later row of its group, the label as its name
         cur.name, cur.name_line = tok.text, tok.line
     return cur
+
+
+def _same_kind(l2: str, tok: Token) -> bool:
+    """A label under a 二级指标 of its own kind reads as the indicator's name (服务对象满意度指标 /
+    服务对象满意度 ≥90%); one of another kind opens a new group (成本指标 / 经济效益指标 发明专利)."""
+    info = level_label(l2)
+    return info is None or tok.label is None or info.category == tok.label.category
 
 
 def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
@@ -297,7 +308,7 @@ def read_kpis(
         for seg in unpack(whole):
             if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
                 sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
-            _feed(sides[side], seg, seg.line)
+            _feed(sides[side], seg, seg.line, mode == "cells")
     period, annual = _finish(sides[0], sides[1]), _finish(sides[1], sides[0])
     issues += [
         Issue(k.line, f"indicator value not understood, kept as printed: {k.value!r} ({k.level3})")
@@ -494,13 +505,17 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
     return out
 
 
-def _feed(side: Side, seg: Segment, line: int) -> None:
+def _feed(side: Side, seg: Segment, line: int, cells: bool = False) -> None:
+    """Add one segment to its column. Its label is on the indicator's row when printed on the
+    name's first line; one cell per line keeps rows apart only by their order, so there a label
+    before the name is on its row."""
     side.own = side.own or bool(seg.l2)
     side.add_label(seg.l2[-1] if seg.l2 else None, seg.l1[-1] if seg.l1 else None)
     if not seg.name:
         return
     state = len(side.events) - 1
-    side.items.append(_new(Placed, (seg.name, seg.value or "", state, bool(seg.l2))))
+    on_row = bool(seg.l2) and (cells or seg.label_line == (seg.name_start or seg.name_line))
+    side.items.append(_new(Placed, (seg.name, seg.value or "", state, on_row)))
     side.lines.append(line)
 
 

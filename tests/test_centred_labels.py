@@ -55,6 +55,14 @@ def test_level_labels_wrapped_in_their_column_are_joined_and_make_no_indicators(
     assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "100%", "≤12万元/项", "≥2000万元", "≥90%"]
 
 
+def test_level_labels_printed_between_rows_are_not_held_to_the_row_below():
+    """A label on a line of its own is not on any indicator's row: the row below it may still
+    belong to the label above it (each label here is centred on its one-row group)."""
+    p = project("pdftotext_layout_centred.txt")
+    for kpis in (p.period_kpis, p.annual_kpis):
+        assert [k.level2 for k in kpis][:4] == ["数量指标", "质量指标", "时效指标", "成本指标"]
+
+
 def test_a_name_printed_above_and_below_its_centred_label_is_read_whole():
     p = project("pdftotext_layout_name_centred.txt")
     assert p.name == "山西省重点研发计划（高新技术领域）项目管理及验收专项"

@@ -53,6 +53,44 @@ def test_a_level_label_printed_one_row_early_is_placed_by_content():
     assert levels["补助发放时间"] == "时效指标"
 
 
+def test_rows_under_a_label_printed_on_the_first_row_stay_under_it_whatever_their_content():
+    """Top-aligned labels: spending items with 万元 values listed under 数量指标 are not moved
+    past the 质量/时效 labels printed below them to 成本指标."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t保密费用\t0.4万元\n"
+        "\t\t\t印刷服务费\t3万元\n"
+        "\t\t\t差旅费\t3.6万元\n"
+        "\t\t质量指标\t目标任务完成率\t100%\n"
+        "\t\t时效指标\t及时完成\t1年\n"
+        "\t\t成本指标\t按预算执行\t20.2万元\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [k.level2 for k in period] == ["数量指标"] * 3 + ["质量指标", "时效指标", "成本指标"]
+
+
+def test_a_label_printed_on_the_only_row_of_its_group_keeps_it():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t发明专利申请\t≥30项\n"
+        "\t\t质量指标\t构建及筛选高产菌\t≥2个\n"
+        "\t\t时效指标\t聚酯研发\t完成\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [k.level2 for k in period] == ["数量指标", "质量指标", "时效指标"]
+
+
+def test_a_label_of_another_kind_is_not_read_as_the_name_under_a_label():
+    """成本指标 printed in the 一级 column, then 效益指标 / 经济效益指标 / 发明专利 ≥1项: the
+    二级 label opens the row; it is not an indicator named 经济效益指标 valued 发明专利."""
+    lines = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值",
+             "成本指标", "成本指标", "效益指标", "经济效益指标", "发明专利", "≥1项",
+             "经济效益指标", "发明专利", "≥1项", "社会效益指标", "发表论文", "≥1篇", "社会效益指标", "发表论", "≥1篇"]
+    rows = [Row(i, i, (t,), t) for i, t in enumerate(lines, 1)]
+    period, annual, _ = read_kpis(rows[:6], rows[6:], "cells")
+    assert _triples(period) == [("经济效益指标", "发明专利", "≥1项"), ("社会效益指标", "发表论文", "≥1篇")]
+    assert _triples(annual) == [("经济效益指标", "发明专利", "≥1项"), ("社会效益指标", "发表论", "≥1篇")]
+    assert period[0].level1 == "效益指标"
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
