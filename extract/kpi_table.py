@@ -167,15 +167,40 @@ def _glueable_labels() -> re.Pattern[str]:
 
 
 def unpack(seg: Segment) -> list[Segment]:
-    """A name cell and a value cell that each pack k items separated by spaces → k segments."""
-    if not seg.name or not seg.value:
+    """A name cell and a value cell that each pack k items separated by spaces → k segments;
+    so does one cell packing k "name figure" pairs (a converter that printed a column of rows
+    as the paragraphs of one cell: <p>奖励企业数量 ≥20家</p> <p>认定孵化器数量 ≥1家</p>)."""
+    if not seg.name:
         return [seg]
-    names, values = seg.name.split(), seg.value.split()
+    if not seg.value:
+        pairs = _packed_pairs(seg.name)
+        if not pairs:
+            return [seg]
+        names, values = [n for n, _ in pairs], [v for _, v in pairs]
+    else:
+        names, values = seg.name.split(), seg.value.split()
     if len(names) < 2 or len(names) != len(values) or not all(map(is_value_like, values)):
         return [seg]
     first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col, seg.line)
     rest = [Segment(name=n, value=v, col=seg.col, line=seg.line) for n, v in zip(names[1:], values[1:])]
     return [first] + rest
+
+
+def _packed_pairs(text: str) -> list[tuple[str, str]]:
+    """Two or more "name figure" pairs in one text, each figure ending its pair, or []. A name
+    keeps its inner spaces (国家级项 目立项总数); a figure with no name before it, or text after
+    the last figure, means the text is not such a list."""
+    pairs: list[tuple[str, str]] = []
+    name: list[str] = []
+    for word in text.split():
+        if name and is_figure(word):
+            pairs.append((" ".join(name), word))
+            name = []
+        elif is_figure(word):
+            return []
+        else:
+            name.append(word)
+    return pairs if len(pairs) >= 2 and not name else []
 
 
 def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:

@@ -91,6 +91,23 @@ def test_a_label_of_another_kind_is_not_read_as_the_name_under_a_label():
     assert period[0].level1 == "效益指标"
 
 
+def test_a_cell_packing_name_and_figure_pairs_as_paragraphs_is_one_indicator_per_pair():
+    period, annual, issues = _read(
+        "\t<p>数量指标</p>\t\t<p>科学技术合作奖个数 ≤10个</p> <p>认定国家级 科技企业孵化器数量 ≥1家</p>"
+        " <p>奖励企业数量 ≥20家</p>\t<p>数量指标</p>\t<p>奖励企业数量 ≥20家</p> <p>孵化中小微企业 ≥25家</p>\t\t\n",
+        header="\t<p>一级指标</p>\t<p>二级指标</p>\t<p>三级指标</p> <p>指标值</p>\t<p>二级指标</p>\t<p>三级指标</p>\t<p>指标值</p>\t\n",
+    )
+    assert _triples(period) == [("数量指标", "科学技术合作奖个数", "≤10个"),
+                                ("数量指标", "认定国家级科技企业孵化器数量", "≥1家"),
+                                ("数量指标", "奖励企业数量", "≥20家")]
+    assert _triples(annual) == [("数量指标", "奖励企业数量", "≥20家"), ("数量指标", "孵化中小微企业", "≥25家")]
+
+
+def test_a_name_with_one_figure_or_text_after_its_figure_is_not_split():
+    period, _, _ = _read("\t产出指标\t数量指标\t新增联盟数量 1家 其中省级联盟\t\n", header="\t一级指标\t二级指标\t三级指标\t指标值\n")
+    assert [k.level3 for k in period] == ["新增联盟数量 1家 其中省级联盟"]
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
