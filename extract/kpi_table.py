@@ -211,9 +211,13 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
     """
     out: list[Segment] = []
     cur = Segment()
-    for tok, nxt in zip(tokens, [*tokens[1:], None]):
+    prev = None
+    for i, (tok, nxt) in enumerate(zip(tokens, [*tokens[1:], None])):
         if not (cur.l1 or cur.l2 or cur.name):  # cur.empty(), inline: asked once per token
             cur.line = tok.line
+        if tok.label and _repeats_label(prev, tok, tokens[i + 1 : i + 3]) and _labels_in(tokens, tok) >= 3:
+            continue
+        prev = tok
         if wrapped and _continues_name(cur, tok):
             cur.name = (cur.name or "") + tok.text
             cur.name_start = cur.name_start or cur.name_line
@@ -231,6 +235,35 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
     if not cur.empty():
         out.append(cur)
     return out
+
+
+def _repeats_label(prev: Token | None, tok: Token, after: list[Token]) -> bool:
+    """A label printed again in the next cell (a merged 一级/二级 cell the converter wrote into
+    both columns: ⇥时效指标⇥时效指标⇥name⇥100%⇥时效指标⇥…), which must not read as a column group.
+    Not when its value follows: then it is the indicator's name (服务对象满意度⇥服务对象满意度⇥≥90%)."""
+    return (
+        prev is not None
+        and prev.label is not None
+        and tok.col is not None
+        and prev.col is not None
+        and tok.col == prev.col + 1
+        and squash(tok.text) == squash(prev.text)
+        and not _names_indicator(after)
+    )
+
+
+def _names_indicator(after: list[Token]) -> bool:
+    """A label followed by its value, not by a name and a figure: the label is the name."""
+    if not after or after[0].label or not is_value_like(after[0].text):
+        return False
+    return len(after) < 2 or after[1].label is not None or not is_figure(after[1].text)
+
+
+def _labels_in(tokens: list[Token], label: Token) -> int:
+    """How often the row prints this label: a copy beyond one per column group is a repeat
+    (printed twice, and once more for the 年度 column); twice may be the two columns' own."""
+    key = squash(label.text)
+    return sum(1 for t in tokens if t.label and squash(t.text) == key)
 
 
 def _continues_name(cur: Segment, tok: Token) -> bool:

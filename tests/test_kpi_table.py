@@ -108,6 +108,19 @@ def test_a_name_with_one_figure_or_text_after_its_figure_is_not_split():
     assert [k.level3 for k in period] == ["新增联盟数量 1家 其中省级联盟"]
 
 
+def test_a_label_written_into_two_cells_of_a_row_is_one_label():
+    period, annual, issues = _read(
+        "\t时效指标\t时效指标\t高企-资金拨付到位及时性\t100%\t时效指标\t奖补-资金拨付到位及时性\t100%\n"
+        "\t成本指标\t成本指标\t特等奖成本\t≤200万元/年\t成本指标\t成本指标\t奖励成本\t≤10万元/家\n"
+        "\t满意度指标\t服务对象满意度\t服务对象满意度\t≥90%\t服务对象满意度\t服务对象满意度\t≥90%\n"
+    )
+    assert _triples(period) == [("时效指标", "高企-资金拨付到位及时性", "100%"), ("成本指标", "特等奖成本", "≤200万元/年"),
+                                ("服务对象满意度", "服务对象满意度", "≥90%")]
+    assert _triples(annual) == [("时效指标", "奖补-资金拨付到位及时性", "100%"), ("成本指标", "奖励成本", "≤10万元/家"),
+                                ("服务对象满意度", "服务对象满意度", "≥90%")]
+    assert not issues
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
