@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -25,8 +25,15 @@ ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
+DATE_END = re.compile(r"\d\s*[年月]$")
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
 COMPARATOR = re.compile(rf"[≥≤><=＞＜≧≦]|{COMPARE_WORDS}|不小于")
+# A figure glued to the end of a name with no value of its own: 使用兑现数量13次, …局面提高90%.
+GLUED_TAIL = re.compile(
+    rf"(?<=[\u4e00-\u9fff，。、）)])(?:提高|提升|增长|增加|降低|减少|达到|{COMPARE_WORDS}|[≥≤＞＜≧≦])?"
+    r"\d+(?:\.\d+)?(?:%|％|‰|万元|亿元|元|[个项家人次场期篇册套件条种所名位台批份户座本部处辆张年月日天周])"
+    r"(?:/[个项家人次年月])?$"
+)
 UNIT_TAIL = re.compile(
     r"\d[万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨度"
     r"/%％‰以上下内前后底末初旬及左右约（）()A-Za-z完成达]*$"
@@ -175,7 +182,7 @@ def unpack(seg: Segment) -> list[Segment]:
     if not seg.value:
         pairs = _packed_pairs(seg.name)
         if not pairs:
-            return [seg]
+            return [_with_glued_value(seg)]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
         names, values = seg.name.split(), seg.value.split()
@@ -184,6 +191,19 @@ def unpack(seg: Segment) -> list[Segment]:
     first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col, seg.line)
     rest = [Segment(name=n, value=v, col=seg.col, line=seg.line) for n, v in zip(names[1:], values[1:])]
     return [first] + rest
+
+
+def _with_glued_value(seg: Segment) -> Segment:
+    """A name with no value that ends in a figure printed against it (pdftotext dropped the
+    gap between the cells: 按省厅规定时限完成1年) → that name and that figure. Not a date
+    (完成时间2023年12月) nor a name of fewer than two glyphs before the figure."""
+    m = GLUED_TAIL.search(seg.name or "")
+    if not m:
+        return seg
+    name = seg.name[: m.start()]  # type: ignore[index]
+    if len(squash(name)) < 2 or DATE_END.search(name):
+        return seg
+    return replace(seg, name=name.rstrip(), value=m.group(0))
 
 
 def _packed_pairs(text: str) -> list[tuple[str, str]]:
@@ -357,7 +377,7 @@ def read_kpis(
         tokens = [t for row in rows for t in tokenize(row, positions=False)]
         if mode == "wrapped":
             tokens = rejoin_wrapped_rows(rejoin_wrapped_labels(tokens))
-        tokens = interleave_packed(join_split_tokens(header, tokens))
+        tokens = interleave_packed(split_glued_cells(join_split_tokens(header, tokens)))
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided)
@@ -489,6 +509,38 @@ def _name_value_pairs(line: list[Token]) -> list[tuple[int, int]]:
         if line[i].label is None and line[i + 1].label is None
         and not is_figure(line[i].text) and is_figure(line[i + 1].text)
     ]
+
+
+ENUMERATED_PAIR = re.compile(r"^(\d{1,2})([.、．]\D.*?)(\1[.、．]\D.*)$")
+
+
+def split_glued_cells(tokens: list[Token]) -> list[Token]:
+    """A name and its value printed with no gap between them (pdftotext), split where the table
+    itself shows the cut: at the twin printed apart beside it (2.是否取得预期科普效果是 beside
+    2.是否取得预期科普效果 | 是, the other column's copy), or where the value repeats the name's
+    number (1.宣传推广及时性1.及时发布宣传信息)."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        if tok.label is not None:
+            out.append(tok)
+            continue
+        cut = _twin_cut(tok, tokens[i + 1 : i + 3]) or _twin_cut(tok, tokens[max(0, i - 2) : i])
+        if not cut:
+            m = ENUMERATED_PAIR.match(tok.text)
+            cut = len(m.group(1)) + len(m.group(2)) if m else 0
+        if cut:
+            out += [tok._replace(text=tok.text[:cut]), tok._replace(text=tok.text[cut:])]
+        else:
+            out.append(tok)
+    return out
+
+
+def _twin_cut(tok: Token, twin: list[Token]) -> int:
+    """Where `tok` splits into the two tokens of `twin`, or 0."""
+    if len(twin) != 2 or any(t.label is not None for t in twin):
+        return 0
+    name, value = twin[0].text, twin[1].text
+    return len(name) if tok.text == name + value and name and value else 0
 
 
 def interleave_packed(tokens: list[Token]) -> list[Token]:

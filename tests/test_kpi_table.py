@@ -121,6 +121,27 @@ def test_a_label_written_into_two_cells_of_a_row_is_one_label():
     assert not issues
 
 
+def test_pdftotext_names_glued_to_their_value_are_cut_where_the_table_shows_it():
+    """No gap between name and value: cut at a figure ending the name (not a date), at the other
+    column's copy printed apart, or where the value repeats the name's number."""
+    period, annual, issues = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "产出指标",
+        "时效指标 按省厅规定时限完成 1年 时效指标 按省厅规定时限完成1年",
+        "质量指标 使用兑现数量13次 质量指标 使用兑现数量 13次",
+        "2.是否取得预期科普效果是 2.是否取得预期科普效果 是",
+        "1.宣传推广及时性1.及时发布宣传信息 1.宣传推广及时性 1.及时发布宣传信息",
+        "效益指标",
+        "社会效益指标 带动企业积极开展科技创新活动。提高90% 社会效益指标 带动企业积极开展科技创新活动。提高90%",
+    ])
+    expected = [("按省厅规定时限完成", "1年"), ("使用兑现数量", "13次"), ("2.是否取得预期科普效果", "是"),
+                ("1.宣传推广及时性", "1.及时发布宣传信息"), ("带动企业积极开展科技创新活动。", "提高90%")]
+    assert [(k.level3, k.value) for k in period] == expected
+    assert [(k.level3, k.value) for k in annual] == expected
+    dated, _, _ = _read("\t产出指标\t时效指标\t项目完成时间2023年12月\t\n", header="\t一级指标\t二级指标\t三级指标\t指标值\n")
+    assert [(k.level3, k.value) for k in dated] == [("项目完成时间2023年12月", "")]  # 2023年 | 12月 is no cut
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
