@@ -520,27 +520,31 @@ def split_glued_cells(tokens: list[Token]) -> list[Token]:
     2.是否取得预期科普效果 | 是, the other column's copy), or where the value repeats the name's
     number (1.宣传推广及时性1.及时发布宣传信息)."""
     out: list[Token] = []
+    last = len(tokens) - 1
     for i, tok in enumerate(tokens):
-        if tok.label is not None:
-            out.append(tok)
-            continue
-        cut = _twin_cut(tok, tokens[i + 1 : i + 3]) or _twin_cut(tok, tokens[max(0, i - 2) : i])
-        if not cut:
-            m = ENUMERATED_PAIR.match(tok.text)
-            cut = len(m.group(1)) + len(m.group(2)) if m else 0
+        text = tok.text
+        cut = 0
+        if tok.label is None:
+            if i + 2 <= last:
+                cut = _twin_cut(text, tokens[i + 1], tokens[i + 2])
+            if not cut and i >= 2:
+                cut = _twin_cut(text, tokens[i - 2], tokens[i - 1])
+            if not cut and text[:1].isdigit():
+                m = ENUMERATED_PAIR.match(text)
+                cut = m.end(2) if m else 0
         if cut:
-            out += [tok._replace(text=tok.text[:cut]), tok._replace(text=tok.text[cut:])]
+            out += [tok._replace(text=text[:cut]), tok._replace(text=text[cut:])]
         else:
             out.append(tok)
     return out
 
 
-def _twin_cut(tok: Token, twin: list[Token]) -> int:
-    """Where `tok` splits into the two tokens of `twin`, or 0."""
-    if len(twin) != 2 or any(t.label is not None for t in twin):
-        return 0
-    name, value = twin[0].text, twin[1].text
-    return len(name) if tok.text == name + value and name and value else 0
+def _twin_cut(text: str, name: Token, value: Token) -> int:
+    """Where `text` splits into the name and value tokens printed beside it, or 0."""
+    n = len(name.text)
+    if n and text.startswith(name.text) and text[n:] == value.text and value.text:
+        return 0 if name.label is not None or value.label is not None else n
+    return 0
 
 
 def interleave_packed(tokens: list[Token]) -> list[Token]:
