@@ -67,6 +67,7 @@ class Segment:
     name_line: int = 0  # the last line its name was printed on
     name_start: int = 0  # the first, when the name wrapped over lines (0: name_line)
     label_line: int = 0  # where its 二级 label was printed
+    value_line: int = 0  # the last line its value was printed on
 
     def empty(self) -> bool:
         return not (self.l1 or self.l2 or self.name)
@@ -238,7 +239,10 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
         if tok.label and _repeats_label(prev, tok, tokens[i + 1 : i + 3]) and _labels_in(tokens, tok) >= 3:
             continue
         prev = tok
-        if wrapped and _continues_name(cur, tok):
+        if wrapped and _continues_value(cur, tok, nxt):
+            cur.value = (cur.value or "") + tok.text
+            cur.value_line = tok.line
+        elif wrapped and _continues_name(cur, tok):
             cur.name = (cur.name or "") + tok.text
             cur.name_start = cur.name_start or cur.name_line
             cur.name_line = tok.line
@@ -284,6 +288,23 @@ def _labels_in(tokens: list[Token], label: Token) -> int:
     (printed twice, and once more for the 年度 column); twice may be the two columns' own."""
     key = squash(label.text)
     return sum(1 for t in tokens if t.label and squash(t.text) == key)
+
+
+def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
+    """The rest of a value wrapped in a narrow column: the value printed on a line of its own
+    below its name (1.宣传推广及时性 / 1.及时 / 发布宣 / 传信息), then short pieces alone on the
+    lines after it, none a label, figure or numbered item, and no figure after them."""
+    return (
+        cur.value is not None
+        and tok.label is None
+        and cur.value_line > cur.name_line
+        and tok.line > cur.value_line
+        and (nxt is None or (nxt.line != tok.line and not is_figure(nxt.text)))
+        and len(squash(tok.text)) <= 3
+        and not is_figure(tok.text)
+        and not is_figure(cur.value)
+        and not ENUMERATED.match(tok.text)
+    )
 
 
 def _continues_name(cur: Segment, tok: Token) -> bool:
@@ -334,7 +355,7 @@ def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) ->
         return cur
     starts_next = nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.value is None and not (starts_next and not is_value_like(tok.text)):
-        cur.value = tok.text
+        cur.value, cur.value_line = tok.text, tok.line
         return cur
     out.append(cur)
     return Segment(name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)

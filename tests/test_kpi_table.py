@@ -142,6 +142,26 @@ def test_pdftotext_names_glued_to_their_value_are_cut_where_the_table_shows_it()
     assert [(k.level3, k.value) for k in dated] == [("项目完成时间2023年12月", "")]  # 2023年 | 12月 is no cut
 
 
+def test_pdftotext_values_wrapped_in_a_narrow_column_are_joined():
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "产出指标",
+        "时效指标 1.宣传推广及时性 1.及时发布宣传信息",
+        "时效指标",
+        "1.宣传推广及时性",
+        "1.及时",
+        "发布宣",
+        "传信息",
+        "2.组织筹备及时性 2.及时组织 2.组织筹备及时性",
+        "2.及时组",
+        "织",
+        "成本指标 培训费用 ≤3万元 成本指标 培训费用 ≤3万元",
+    ])
+    expected = [("1.宣传推广及时性", "1.及时发布宣传信息"), ("2.组织筹备及时性", "2.及时组织"), ("培训费用", "≤3万元")]
+    assert [(k.level3, k.value) for k in period] == expected
+    assert [(k.level3, k.value) for k in annual] == expected
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
