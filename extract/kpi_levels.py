@@ -30,6 +30,8 @@ FAMILY = {
     "满意度": "满意度",
 }
 CROSS_FAMILY_PENALTY = 2.0
+INHERITED_CROSS_PENALTY = 1.0  # an inherited label's group is a merged cell too (满意 in a
+# name still crosses it: the name says its category, as after a page break that hid the label)
 EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
 INHERITED_BONUS = 0.5  # the label is the last one printed above it
 FIXED = 10.0  # more than content can outweigh: what the layout settles
@@ -41,7 +43,8 @@ class Placed(NamedTuple):
     name: str
     value: str
     state: int  # index of the last label event at or before this indicator (-1: none)
-    explicit: bool  # that label is printed on this indicator's row
+    explicit: bool  # that label is printed with this indicator (in its row of cells)
+    on_row: bool = False  # and on the line of its name: no converter moved it there
 
 
 @lru_cache(maxsize=65536)
@@ -90,26 +93,36 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     families = [FAMILY.get(c) for c in categories]  # once per table, not once per item
     fits: dict[str, list[float]] = {}  # content kind → its fit under each label, per table too
     scores = [_scores(it, categories, families, fits) for it in items]
-    _hold_printed_labels(items, scores)
+    _hold_printed_labels(items, scores, categories)
     return _each_best_in_order(scores) or _monotone_best(scores)
 
 
-def _hold_printed_labels(items: list[Placed], scores: list[list[float]]) -> None:
+def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categories: list[str]) -> None:
     """What a label printed on an indicator's row settles, whatever the content says.
 
     The label sits in its own group (top-aligned or centred) or one row early, never below
     it: the row is not filed under a later label. And where no unlabelled row follows it, the
     label has no other row to label, so the row stays under it (保密费用 0.4万元 under 数量指标,
-    高产菌 ≥2个 under 质量指标, each the only row of its label).
+    高产菌 ≥2个 under 质量指标, each the only row of its label) — unless the next label's row
+    reads as displaced too (a date under 成本指标 after a count under 时效指标): then every
+    label is printed a row early, and content places the rows.
     """
-    for i, (item, row) in enumerate(zip(items, scores)):
-        if not item.explicit or item.state < 0:
-            continue
+    labelled = [i for i, item in enumerate(items) if item.on_row and item.state >= 0]
+    for n, i in enumerate(labelled):
+        item, row = items[i], scores[i]
         for later in range(item.state + 1, len(row)):
             row[later] -= FIXED
         after = items[i + 1] if i + 1 < len(items) else None
-        if after is None or after.explicit or after.state != item.state:
-            row[item.state] += FIXED
+        if after is None or after.on_row or after.state != item.state:
+            following = items[labelled[n + 1]] if n + 1 < len(labelled) else None
+            if following is None or not _displaced(following, categories[item.state], categories):
+                row[item.state] += FIXED
+
+
+def _displaced(item: Placed, before: str, categories: list[str]) -> bool:
+    """The row's content contradicts its own label and fits the label before it."""
+    fit = FITS[content_kind(item.name, item.value)]
+    return fit.get(categories[item.state], 0.0) < 0 < fit.get(before, 0.0)
 
 
 def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
@@ -146,11 +159,11 @@ def _scores(
     if item.state < 0:
         return scores
     scores[item.state] += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
-    if item.explicit:
-        family = families[item.state]
-        for s, other in enumerate(families):
-            if s != item.state and other != family:
-                scores[s] -= CROSS_FAMILY_PENALTY
+    penalty = CROSS_FAMILY_PENALTY if item.explicit else INHERITED_CROSS_PENALTY if kind != "satisfaction" else 0.0
+    family = families[item.state]
+    for s, other in enumerate(families):
+        if s != item.state and other != family:
+            scores[s] -= penalty
     return scores
 
 

@@ -25,7 +25,9 @@ ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
-DATE_END = re.compile(r"\d\s*[年月]$")
+BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
+DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
+NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
 COMPARATOR = re.compile(rf"[≥≤><=＞＜≧≦]|{COMPARE_WORDS}|不小于")
 # A figure glued to the end of a name with no value of its own: 使用兑现数量13次, …局面提高90%.
@@ -174,16 +176,18 @@ def _glueable_labels() -> re.Pattern[str]:
     return re.compile("^(" + "|".join(map(re.escape, labels)) + ")(.+)$")
 
 
-def unpack(seg: Segment) -> list[Segment]:
+def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
     """A name cell and a value cell that each pack k items separated by spaces → k segments;
     so does one cell packing k "name figure" pairs (a converter that printed a column of rows
-    as the paragraphs of one cell: <p>奖励企业数量 ≥20家</p> <p>认定孵化器数量 ≥1家</p>)."""
+    as the paragraphs of one cell: <p>奖励企业数量 ≥20家</p> <p>认定孵化器数量 ≥1家</p>).
+    With `glued` (pdftotext, which drops the gap between cells) a name without a value that
+    ends in a figure gives it up."""
     if not seg.name:
         return [seg]
     if not seg.value:
         pairs = _packed_pairs(seg.name)
         if not pairs:
-            return [_with_glued_value(seg)]
+            return [_with_glued_value(seg) if glued else seg]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
         names, values = seg.name.split(), seg.value.split()
@@ -197,12 +201,12 @@ def unpack(seg: Segment) -> list[Segment]:
 def _with_glued_value(seg: Segment) -> Segment:
     """A name with no value that ends in a figure printed against it (pdftotext dropped the
     gap between the cells: 按省厅规定时限完成1年) → that name and that figure. Not a date
-    (完成时间2023年12月) nor a name of fewer than two glyphs before the figure."""
+    (完成时间2023年12月, 次年3月), a rank (第2期) nor a name of fewer than two glyphs."""
     m = GLUED_TAIL.search(seg.name or "")
     if not m:
         return seg
     name = seg.name[: m.start()]  # type: ignore[index]
-    if len(squash(name)) < 2 or DATE_END.search(name):
+    if len(squash(name)) < 2 or BEFORE_DATE_OR_RANK.search(name):
         return seg
     return replace(seg, name=name.rstrip(), value=m.group(0))
 
@@ -214,7 +218,7 @@ def _packed_pairs(text: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     name: list[str] = []
     for word in text.split():
-        if name and is_figure(word):
+        if name and is_figure(word) and not DATE_WORD.match(word):
             pairs.append((" ".join(name), word))
             name = []
         elif is_figure(word):
@@ -247,7 +251,7 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
             cur.name_start = cur.name_start or cur.name_line
             cur.name_line = tok.line
         elif tok.label and tok.label.level == 1 and tok.label.parent is None:
-            if cur.name is not None or cur.l2:  # a 一级 label after a 二级 one opens a new row
+            if cur.name is not None or _opens_group(cur, tok, out):
                 out.append(cur)
                 cur = Segment(line=tok.line)
             cur.l1.append(tok.text)
@@ -259,6 +263,21 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
     if not cur.empty():
         out.append(cur)
     return out
+
+
+def _opens_group(cur: Segment, tok: Token, out: list[Segment]) -> bool:
+    """A 一级 label after a 二级 label opens a new row when that label is of another group
+    (成本指标 | 效益指标 | 经济效益指标 …) or is the second column's copy of the label before it
+    (社会效益 … 社会效益 / 效益指标 …, -layout printing both columns' labels on one line);
+    after the only copy of a label of its own group it is the same row's (社会效益 / 效益指标,
+    printed between the lines of a tall cell)."""
+    if not cur.l2 or cur.name is not None:
+        return False
+    info = level_label(cur.l2[-1])
+    if info is not None and info.parent is not None and squash(info.parent) != squash(tok.label.label):  # type: ignore[union-attr]
+        return True
+    last = out[-1] if out else None
+    return last is not None and last.name is None and bool(last.l2) and squash(last.l2[-1]) == squash(cur.l2[-1])
 
 
 def _repeats_label(prev: Token | None, tok: Token, after: list[Token]) -> bool:
@@ -304,6 +323,7 @@ def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
         and not is_figure(tok.text)
         and not is_figure(cur.value)
         and not ENUMERATED.match(tok.text)
+        and not NAME_END.search(tok.text)
     )
 
 
@@ -326,7 +346,7 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
             return Segment(l2=[tok.text], name=tok.text, col=tok.col, line=tok.line, name_line=tok.line, label_line=tok.line)
         return Segment(l2=[tok.text], col=tok.col, line=tok.line, label_line=tok.line)
-    if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text) and _same_kind(cur.l2[-1], tok):
+    if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
         cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line  # 服务对象满意度 as a name
         return cur
     if cur.l2:
@@ -338,13 +358,6 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
     if label_is_name:  # ⇥⇥⇥服务对象满意度⇥≥90%: a later row of its group, the label as its name
         cur.name, cur.name_line = tok.text, tok.line
     return cur
-
-
-def _same_kind(l2: str, tok: Token) -> bool:
-    """A label under a 二级指标 of its own kind reads as the indicator's name (服务对象满意度指标 /
-    服务对象满意度 ≥90%); one of another kind opens a new group (成本指标 / 经济效益指标 发明专利)."""
-    info = level_label(l2)
-    return info is None or tok.label is None or info.category == tok.label.category
 
 
 def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
@@ -404,7 +417,7 @@ def read_kpis(
         sided = _stream_sided(segs, two_sided)
     sides = (Side(), Side())
     for side, whole in sided:
-        for seg in unpack(whole):
+        for seg in unpack(whole, glued=mode == "wrapped"):
             if side == 1 and not seg.l2 and not sides[1].own and sides[0].events:
                 sides[1].add_label(*sides[0].events[-1])  # 年度 column printed without labels
             _feed(sides[side], seg, seg.line, mode == "cells")
@@ -650,7 +663,7 @@ def _feed(side: Side, seg: Segment, line: int, cells: bool = False) -> None:
         return
     state = len(side.events) - 1
     on_row = bool(seg.l2) and (cells or seg.label_line == (seg.name_start or seg.name_line))
-    side.items.append(_new(Placed, (seg.name, seg.value or "", state, on_row)))
+    side.items.append(_new(Placed, (seg.name, seg.value or "", state, bool(seg.l2), on_row)))
     side.lines.append(line)
 
 
@@ -666,7 +679,7 @@ def _finish(side: Side, other: Side) -> tuple[Kpi, ...]:
         where.setdefault(id(event), i)
     own = [where[id(event)] for event in side.events]
     items = [
-        _new(Placed, (it.name, it.value, own[it.state] if it.state >= 0 else -1, it.explicit))
+        _new(Placed, (it.name, it.value, own[it.state] if it.state >= 0 else -1, it.explicit, it.on_row))
         for it in side.items
     ]
     states = assign_states(items, [_category(label) for label, _ in order])

@@ -55,6 +55,17 @@ def test_level_labels_wrapped_in_their_column_are_joined_and_make_no_indicators(
     assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "100%", "≤12万元/项", "≥2000万元", "≥90%"]
 
 
+def test_a_label_printed_between_the_lines_of_its_tall_cell_keeps_its_group(tmp_path):
+    """效益指标 / 社会效益 printed on lines of their own around a row of money: the row stays
+    under 社会效益, not moved by its content to 成本指标 of the 产出 group."""
+    text = (LAYOUTS / "pdftotext_layout_centred.txt").read_text("utf-8").replace("带动企业研发投入", "撬动社会资金投入")
+    (tmp_path / "centred.txt").write_text(text, "utf-8")
+    [p] = extract_document(read_document(tmp_path / "centred.txt")).performance_projects
+    for kpis in (p.period_kpis, p.annual_kpis):
+        [k] = [k for k in kpis if k.level3 == "撬动社会资金投入"]
+        assert (k.level1, k.level2) == ("效益指标", "社会效益")
+
+
 def test_level_labels_printed_between_rows_are_not_held_to_the_row_below():
     """A label on a line of its own is not on any indicator's row: the row below it may still
     belong to the label above it (each label here is centred on its one-row group)."""

@@ -162,6 +162,46 @@ def test_pdftotext_values_wrapped_in_a_narrow_column_are_joined():
     assert [(k.level3, k.value) for k in annual] == expected
 
 
+ONE_COLUMN = "\t一级指标\t二级指标\t三级指标\t指标值\n"
+
+
+def test_a_label_named_indicator_under_a_label_of_another_kind_keeps_its_name():
+    period, annual, _ = _read(
+        "\t效益指标\t社会效益指标\t服务对象满意度\t≥90%\t社会效益指标\t服务对象满意度\t≥90%\n"
+    )
+    assert _triples(period) == _triples(annual) == [("社会效益指标", "服务对象满意度", "≥90%")]
+
+
+def test_when_every_label_is_printed_a_row_early_content_places_the_rows():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t入库技术成果数量\t≥900项\n"
+        "\t\t时效指标\t培训技术经纪人\t≥600人次\n"
+        "\t\t成本指标\t对接活动完成时间\t当年12月底前\n"
+        "\t\t\t平台运维总成本\t≤3240万元\n",
+        header=ONE_COLUMN,
+    )
+    assert [k.level2 for k in period] == ["数量指标", "数量指标", "时效指标", "成本指标"]
+
+
+def test_names_ending_in_a_rank_a_date_or_a_year_are_not_cut_or_split():
+    period, _, issues = _read(
+        "\t产出指标\t数量指标\t举办科技人才培训班第2期\t\n"
+        "\t\t时效指标\t项目验收时间次年3月\t\n"
+        "\t\t\t截至 2026年 累计培训基层科技人员 ≥500人次\t\n",
+        header=ONE_COLUMN,
+    )
+    assert [(k.level3, k.value) for k in period] == [
+        ("举办科技人才培训班第2期", ""), ("项目验收时间次年3月", ""), ("截至 2026年 累计培训基层科技人员 ≥500人次", "")]
+    assert sum("without a value" in i.message for i in issues) == 3
+
+
+def test_a_short_name_on_its_own_line_after_a_numbered_value_is_the_next_indicator():
+    period, _, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值", "产出指标", "质量指标", "宣传推广效果", "1.达到预期", "知晓率", "2.明显提高",
+    ])
+    assert [(k.level3, k.value) for k in period] == [("宣传推广效果", "1.达到预期"), ("知晓率", "2.明显提高")]
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
