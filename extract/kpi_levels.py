@@ -91,8 +91,8 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     if not items or not categories:
         return [max(it.state, 0) for it in items]
     families = [FAMILY.get(c) for c in categories]  # once per table, not once per item
-    fits: dict[str, list[float]] = {}  # content kind → its fit under each label, per table too
-    scores = [_scores(it, categories, families, fits) for it in items]
+    memo: dict[tuple, list[float]] = {}  # per table: scores by content kind and position
+    scores = [_scores(it, categories, families, memo) for it in items]
     _hold_printed_labels(items, scores, categories)
     return _each_best_in_order(scores) or _monotone_best(scores)
 
@@ -143,26 +143,34 @@ def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
 
 
 def _scores(
-    item: Placed, categories: list[str], families: list[str | None], fits: dict[str, list[float]]
+    item: Placed, categories: list[str], families: list[str | None], memo: dict[tuple, list[float]]
 ) -> list[float]:
     """Content fit of the item under each label, plus a bonus for its literal position.
 
-    A label printed on the indicator's own row is not overridden across level-1 families
-    (产出 vs 效益): displaced labels stay within their group of merged cells. `families` are
-    the FAMILY of each category; `fits` memoizes each content kind's scores for the table.
+    A label printed with the indicator is not overridden across level-1 families (产出 vs 效益):
+    displaced labels stay within their group of merged cells; an inherited one resists too,
+    less, unless the name says 满意. `families` are the FAMILY of each category; `memo` keeps
+    the scores of each (content kind, position) for the table: a fresh copy is returned.
     """
     kind = content_kind(item.name, item.value)
-    fit = fits.get(kind)
-    if fit is None:
-        fit = fits[kind] = [FITS[kind].get(c, 0.0) for c in categories]
-    scores = fit.copy()
-    if item.state < 0:
+    key = (kind, item.state, item.explicit)
+    scores = memo.get(key)
+    if scores is None:
+        scores = memo[key] = _position_scores(kind, item.state, item.explicit, categories, families)
+    return scores.copy()
+
+
+def _position_scores(
+    kind: str, state: int, explicit: bool, categories: list[str], families: list[str | None]
+) -> list[float]:
+    scores = [FITS[kind].get(c, 0.0) for c in categories]
+    if state < 0:
         return scores
-    scores[item.state] += EXPLICIT_BONUS if item.explicit else INHERITED_BONUS
-    penalty = CROSS_FAMILY_PENALTY if item.explicit else INHERITED_CROSS_PENALTY if kind != "satisfaction" else 0.0
-    family = families[item.state]
+    scores[state] += EXPLICIT_BONUS if explicit else INHERITED_BONUS
+    penalty = CROSS_FAMILY_PENALTY if explicit else INHERITED_CROSS_PENALTY if kind != "satisfaction" else 0.0
+    family = families[state]
     for s, other in enumerate(families):
-        if s != item.state and other != family:
+        if s != state and other != family:
             scores[s] -= penalty
     return scores
 
