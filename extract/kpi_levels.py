@@ -113,7 +113,8 @@ def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categor
         for later in range(item.state + 1, len(row)):
             row[later] -= FIXED
         after = items[i + 1] if i + 1 < len(items) else None
-        if after is None or after.on_row or after.state != item.state:
+        if after is None or after.state != item.state:  # (a copy of the label on the next row,
+            # as docling fills a merged cell, keeps the group going)
             following = items[labelled[n + 1]] if n + 1 < len(labelled) else None
             if following is None or not _displaced(following, categories[item.state], categories):
                 row[item.state] += FIXED

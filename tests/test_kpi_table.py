@@ -202,6 +202,19 @@ def test_a_short_name_on_its_own_line_after_a_numbered_value_is_the_next_indicat
     assert [(k.level3, k.value) for k in period] == [("宣传推广效果", "1.达到预期"), ("知晓率", "2.明显提高")]
 
 
+def test_labels_repeated_on_every_row_of_their_cell_are_still_placed_by_content():
+    """docling writes a merged label into every row it spans: each row then prints a label,
+    and the displaced one is still read from the content."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t奖励企业数量\t5家\n"
+        "\t产出指标\t质量指标\t特派员数量\t≤43人\n"
+        "\t产出指标\t质量指标\t资格符合达标率\t100%\n"
+        "\t产出指标\t时效指标\t补助发放时间\t2026年10月\n",
+        header=ONE_COLUMN,
+    )
+    assert [k.level2 for k in period] == ["数量指标", "数量指标", "质量指标", "时效指标"]
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
