@@ -17,10 +17,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 DIGIT = re.compile(r"\d")
-DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|\d{4}\s*[/.-]\s*\d{1,2}")
+DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|(?<!\d)(?:19|20)\d\d\s*[/.-]\s*\d{1,2}(?!\d)")
 MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
 COST_NAME = re.compile(r"成本|费|资金|补助|补贴|支出|标准|金额|价格|单价|预算|经费|款")
+# Money that is an effect, not a cost: 带动社会资金投入, 科研经费收入, 产值.
+BENEFIT_MONEY = re.compile(r"收入|投入|带动|撬动|拉动|产值|营业|效益|增收|节约|节省|吸引|融资|投资")
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
@@ -30,8 +32,6 @@ FAMILY = {
     "满意度": "满意度",
 }
 CROSS_FAMILY_PENALTY = 2.0
-INHERITED_CROSS_PENALTY = 1.0  # an inherited label's group is a merged cell too (满意 in a
-# name still crosses it: the name says its category, as after a page break that hid the label)
 EXPLICIT_BONUS = 0.75  # the label is printed on the indicator's own row
 INHERITED_BONUS = 0.5  # the label is the last one printed above it
 FIXED = 10.0  # more than content can outweigh: what the layout settles
@@ -55,10 +55,10 @@ def content_kind(name: str, value: str) -> str:
     # Cheap tests first: each pattern below needs a digit or one of the glyphs checked.
     percent = "%" in value
     digit = DIGIT.search(value) is not None
-    if not percent and (digit or "年" in value or "月" in value) and DATE.search(value):
+    if not percent and "元" not in value and (digit or "年" in value or "月" in value) and DATE.search(value):
         return "date"
     if ("元" in value or digit and "万" in value) and MONEY.search(value):
-        return "cost" if COST_NAME.search(name) else "money"
+        return "cost" if COST_NAME.search(name) and not BENEFIT_MONEY.search(name) else "money"
     if ("时" in name or "进度" in name) and TIMELY.search(name):
         return "timely"
     if not percent and digit and COUNT.search(value):
@@ -121,9 +121,9 @@ def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categor
 
 
 def _displaced(item: Placed, before: str, categories: list[str]) -> bool:
-    """The row's content contradicts its own label and fits the label before it."""
+    """The row's content contradicts its own label and not the label before it."""
     fit = FITS[content_kind(item.name, item.value)]
-    return fit.get(categories[item.state], 0.0) < 0 < fit.get(before, 0.0)
+    return fit.get(categories[item.state], 0.0) < 0 <= fit.get(before, 0.0)
 
 
 def _each_best_in_order(scores: list[list[float]]) -> list[int] | None:
@@ -149,9 +149,9 @@ def _scores(
     """Content fit of the item under each label, plus a bonus for its literal position.
 
     A label printed with the indicator is not overridden across level-1 families (产出 vs 效益):
-    displaced labels stay within their group of merged cells; an inherited one resists too,
-    less, unless the name says 满意. `families` are the FAMILY of each category; `memo` keeps
-    the scores of each (content kind, position) for the table: a fresh copy is returned.
+    displaced labels stay within their group of merged cells. `families` are the FAMILY of each
+    category; `memo` keeps the scores of each (content kind, position) for the table: a fresh
+    copy is returned.
     """
     kind = content_kind(item.name, item.value)
     key = (kind, item.state, item.explicit)
@@ -168,11 +168,11 @@ def _position_scores(
     if state < 0:
         return scores
     scores[state] += EXPLICIT_BONUS if explicit else INHERITED_BONUS
-    penalty = CROSS_FAMILY_PENALTY if explicit else INHERITED_CROSS_PENALTY if kind != "satisfaction" else 0.0
-    family = families[state]
-    for s, other in enumerate(families):
-        if s != state and other != family:
-            scores[s] -= penalty
+    if explicit:
+        family = families[state]
+        for s, other in enumerate(families):
+            if s != state and other != family:
+                scores[s] -= CROSS_FAMILY_PENALTY
     return scores
 
 

@@ -26,6 +26,7 @@ ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
+NUMBER_ONLY = re.compile(r"[\d.,]+")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
 NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
@@ -214,11 +215,12 @@ def _with_glued_value(seg: Segment) -> Segment:
 def _packed_pairs(text: str) -> list[tuple[str, str]]:
     """Two or more "name figure" pairs in one text, each figure ending its pair, or []. A name
     keeps its inner spaces (国家级项 目立项总数); a figure with no name before it, or text after
-    the last figure, means the text is not such a list."""
+    the last figure, means the text is not such a list. A year (2026年) or a bare number (在 3
+    个县) is part of a sentence, not a pair's figure."""
     pairs: list[tuple[str, str]] = []
     name: list[str] = []
     for word in text.split():
-        if name and is_figure(word) and not DATE_WORD.match(word):
+        if name and is_figure(word) and not DATE_WORD.match(word) and not NUMBER_ONLY.fullmatch(word):
             pairs.append((" ".join(name), word))
             name = []
         elif is_figure(word):
@@ -310,11 +312,15 @@ def _labels_in(tokens: list[Token], label: Token) -> int:
 
 
 def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
-    """The rest of a value wrapped in a narrow column: the value printed on a line of its own
-    below its name (1.宣传推广及时性 / 1.及时 / 发布宣 / 传信息), then short pieces alone on the
-    lines after it, none a label, figure or numbered item, and no figure after them."""
+    """The rest of a value wrapped in a narrow column: a numbered row's value printed on a line
+    of its own below its name (1.宣传推广及时性 / 1.及时 / 发布宣 / 传信息), then short pieces
+    alone on the lines after it, none a label, figure or numbered item, and no figure after
+    them. Only under a numbered name: where only values are numbered (效果 / 1.达到预期 /
+    影响力 / 2.持续扩大) a short piece is the next row's name."""
     return (
         cur.value is not None
+        and cur.name is not None
+        and ENUMERATED.match(cur.name) is not None
         and tok.label is None
         and cur.value_line > cur.name_line
         and tok.line > cur.value_line

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budgetkg.extract.kpi_levels import content_kind
 from budgetkg.extract.kpi_table import is_figure, read_kpis, segments, tokenize
 from budgetkg.extract.model import Row
 from rows import tsv_rows
@@ -215,6 +217,48 @@ def test_labels_repeated_on_every_row_of_their_cell_are_still_placed_by_content(
     assert [k.level2 for k in period] == ["数量指标", "数量指标", "质量指标", "时效指标"]
 
 
+def test_the_row_above_a_centred_group_label_joins_that_group_by_content():
+    """Labels centred in their merged cells: the row above 效益指标/社会效益指标 inherits 成本指标
+    but is a count, and moves down into the 效益 group; money that is an effect (带动…成交额)
+    is not a cost."""
+    period, _, _ = _read(
+        "\t\t\t入库技术成果数量\t≥900项\n"
+        "\t\t数量指标\t举办对接活动\t≥20场\n"
+        "\t产出指标\t质量指标\t成果转化合同履约率\t≥95%\n"
+        "\t\t成本指标\t平台运维成本\t≤300万元\n"
+        "\t\t\t服务中小企业数量\t≥1500家\n"
+        "\t效益指标\t社会效益指标\t带动技术合同成交额\t≥10亿元\n",
+        header=ONE_COLUMN,
+    )
+    levels = {k.level3: (k.level1, k.level2) for k in period}
+    assert levels["服务中小企业数量"] == ("效益指标", "社会效益指标")
+    assert levels["带动技术合同成交额"] == ("效益指标", "社会效益指标")
+    assert levels["平台运维成本"] == ("产出指标", "成本指标")
+
+
+def test_a_label_a_row_early_is_undone_when_the_next_labels_row_does_not_fit_it_either():
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t入库技术成果数量\t≥900项\n"
+        "\t\t时效指标\t培训技术经纪人\t≥600人次\n"
+        "\t\t成本指标\t项目按期完成率\t100%\n"
+        "\t\t\t平台运维总成本\t≤3240万元\n",
+        header=ONE_COLUMN,
+    )
+    assert period[1].level2 == "数量指标"
+
+
+def test_bare_numbers_inside_a_sentence_are_not_packed_figures():
+    period, _, _ = _read("\t产出指标\t数量指标\t开展试点的县区 3 个 覆盖率 ≥80%\t\n", header=ONE_COLUMN)
+    assert [k.level3 for k in period] == ["开展试点的县区 3 个 覆盖率 ≥80%"]
+
+
+def test_a_short_name_after_a_numbered_value_under_an_unnumbered_name_is_the_next_row():
+    period, _, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值", "产出指标", "质量指标", "宣传推广效果", "1.达到预期", "影响力", "2.持续扩大",
+    ])
+    assert [(k.level3, k.value) for k in period] == [("宣传推广效果", "1.达到预期"), ("影响力", "2.持续扩大")]
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
@@ -342,3 +386,18 @@ def test_segments_of_a_row_keep_label_name_value_order():
     segs = segments(tokenize(Row(1, 1, ("效益指标", "经济效益", "带动本地经济发展", "带动", "经济效益", "带动本地经济发展"), "")))
     assert [(s.l2, s.name, s.value) for s in segs] == [(["经济效益"], "带动本地经济发展", "带动"),
                                                         (["经济效益"], "带动本地经济发展", None)]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "kind"),
+    [
+        ("工服人均成本", "≤3562.27元", "cost"),  # 3562.27 is money, not the date 3562.27
+        ("完成时间", "2023.12", "date"),
+        ("完成时间", "12月底前", "date"),
+        ("带动社会资金投入", "≥5000万元", "money"),  # an effect, though it names 资金
+        ("依托实验室获得科研经费收入", "≥17290万元", "money"),
+        ("平台运维成本", "≤300万元", "cost"),
+    ],
+)
+def test_content_kind_tells_costs_from_money_and_dates(name, value, kind):
+    assert content_kind(name, value) == kind
