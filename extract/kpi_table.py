@@ -192,6 +192,8 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
         names, values = seg.name.split(), seg.value.split()
+        if not all(DIGIT.search(v) for v in values):
+            return [seg]  # ≥600 | 人次, 有效 | 提升: one value wrapped (<br>), not two packed
     if len(names) < 2 or len(names) != len(values) or not all(map(is_value_like, values)):
         return [seg]
     first = Segment(seg.l1, seg.l2, names[0], values[0], seg.col, seg.line)
@@ -352,6 +354,11 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) 
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
             return Segment(l2=[tok.text], name=tok.text, col=tok.col, line=tok.line, name_line=tok.line, label_line=tok.line)
         return Segment(l2=[tok.text], col=tok.col, line=tok.line, label_line=tok.line)
+    if cur.l2 and tok.label is not None and tok.label.parent and squash(tok.label.parent) == squash(cur.l2[-1]):
+        cur.l1.append(cur.l2.pop())  # 成本指标 | 经济成本指标: the 2021 template's 一级 成本指标
+        cur.l2.append(tok.text)
+        cur.label_line = tok.line
+        return cur
     if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
         cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line  # 服务对象满意度 as a name
         return cur

@@ -250,6 +250,27 @@ def test_a_short_name_after_a_numbered_value_under_an_unnumbered_name_is_the_nex
     assert [(k.level3, k.value) for k in period] == [("宣传推广效果", "1.达到预期"), ("影响力", "2.持续扩大")]
 
 
+def test_one_cell_per_line_2021_template_keeps_the_columns_apart_after_its_first_level_cost():
+    cells = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值",
+             "成本指标", "经济成本指标", "人均培训成本", "≤800元/人", "经济成本指标", "人均培训成本", "≤800元/人",
+             "培训总成本", "≤300万元", "培训总成本", "≤100万元"]
+    rows = [Row(i, i, (t,), t) for i, t in enumerate(cells, 1)]
+    period, annual, _ = read_kpis(rows[:6], rows[6:], "cells")
+    assert [(k.level1, k.level2, k.level3, k.value) for k in period] == [
+        ("成本指标", "经济成本指标", "人均培训成本", "≤800元/人"), ("成本指标", "经济成本指标", "培训总成本", "≤300万元")]
+    assert [k.value for k in annual] == ["≤800元/人", "≤100万元"]
+
+
+def test_a_name_and_value_each_wrapped_in_their_cells_are_one_indicator():
+    """<br> in both cells (MinerU, marker) reads as one indicator, not two packed ones."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t培训基层科<br>技人员\t≥600<br>人次\n"
+        "\t效益指标\t社会效益指标\t农业技术<br>水平\t有效<br>提升\n",
+        header=ONE_COLUMN,
+    )
+    assert [(k.level3, k.value.replace(" ", "")) for k in period] == [("培训基层科技人员", "≥600人次"), ("农业技术水平", "有效提升")]
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
