@@ -186,11 +186,15 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
     if not seg.name:
         return [seg]
     if not seg.value:
+        if " " not in seg.name:  # no pairs without a space: only a glued figure to look for
+            return [_with_glued_value(seg) if glued else seg]
         pairs = _packed_pairs(seg.name)
         if not pairs:
             return [_with_glued_value(seg) if glued else seg]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
+        if " " not in seg.value:  # the usual row: one name, one value
+            return [seg]
         names, values = seg.name.split(), seg.value.split()
         if not all(DIGIT.search(v) for v in values):
             return [seg]  # ≥600 | 人次, 有效 | 提升: one value wrapped (<br>), not two packed
