@@ -236,7 +236,7 @@ def _packed_pairs(text: str) -> list[tuple[str, str]]:
     return pairs if len(pairs) >= 2 and not name else []
 
 
-def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
+def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[int] = frozenset()) -> list[Segment]:
     """Split tokens into [labels] name value groups.
 
     With `wrapped` (text layouts that break cells over lines) a name continued on the next
@@ -265,7 +265,8 @@ def segments(tokens: list[Token], wrapped: bool = False) -> list[Segment]:
             cur.l1.append(tok.text)
             cur.col = tok.col if cur.col is None else cur.col
         elif tok.label:
-            cur = _on_level2(out, cur, tok, nxt)
+            named = not (value_cols and _value_beyond(tokens[i + 1 : i + 3], value_cols))
+            cur = _on_level2(out, cur, tok, nxt, named)
         else:
             cur = _on_text(out, cur, tok, nxt)
     if not cur.empty():
@@ -286,6 +287,19 @@ def _opens_group(cur: Segment, tok: Token, out: list[Segment]) -> bool:
         return True
     last = out[-1] if out else None
     return last is not None and last.name is None and bool(last.l2) and squash(last.l2[-1]) == squash(cur.l2[-1])
+
+
+def _value_columns(header: Sequence[Row]) -> frozenset[int]:
+    """The positions of the header's 指标值 cells, where the table keeps its cells' positions."""
+    return frozenset(i for row in header for i, c in enumerate(row.cells) if squash(c) == "指标值")
+
+
+def _value_beyond(after: list[Token], value_cols: frozenset[int]) -> bool:
+    """The text after a label sits in a name column and the value in the 指标值 column after
+    it (时效指标 | 2023年12月 | 1年): that text is the name, cut short, not the label's value."""
+    if len(after) < 2 or after[0].label or after[1].label or after[0].col is None or after[1].col is None:
+        return False
+    return after[0].col not in value_cols and after[1].col in value_cols and after[1].col == after[0].col + 1
 
 
 def _repeats_label(prev: Token | None, tok: Token, after: list[Token]) -> bool:
@@ -351,8 +365,8 @@ def _continues_name(cur: Segment, tok: Token) -> bool:
     )
 
 
-def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
-    label_is_name = nxt is not None and nxt.label is None and is_figure(nxt.text)
+def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None, named: bool = True) -> Segment:
+    label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
@@ -421,7 +435,8 @@ def read_kpis(
     issues: list[Issue] = []
     if mode == "columns":
         rows = join_split_values(header, rows)
-        parsed = [(row, segments(tokenize(row))) for row in rows]
+        value_cols = _value_columns(header)
+        parsed = [(row, segments(tokenize(row), value_cols=value_cols)) for row in rows]
         two_sided = columns.two_sided or _looks_two_sided(parsed)
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:

@@ -271,6 +271,17 @@ def test_a_name_and_value_each_wrapped_in_their_cells_are_one_indicator():
     assert [(k.level3, k.value.replace(" ", "")) for k in period] == [("培训基层科技人员", "≥600人次"), ("农业技术水平", "有效提升")]
 
 
+def test_a_name_cut_short_that_reads_like_a_date_is_the_name_when_its_value_follows():
+    """时效指标 | 2023年12月 | 1年: the 年度 name cut off by the PDF looks like a date, but the
+    value column holds 1年, so the label is the label and the date-like text the name."""
+    period, annual, issues = _read(
+        "\t产出指标\t时效指标\t多类别功能型生物基聚酯\t完成\t时效指标\t2023年12月\t1年\n"
+    )
+    assert _triples(period) == [("时效指标", "多类别功能型生物基聚酯", "完成")]
+    assert _triples(annual) == [("时效指标", "2023年12月", "1年")]
+    assert not issues
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
