@@ -265,7 +265,8 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
             cur.l1.append(tok.text)
             cur.col = tok.col if cur.col is None else cur.col
         elif tok.label:
-            named = not (value_cols and _value_beyond(tokens[i + 1 : i + 3], value_cols))
+            named = not (value_cols and nxt is not None and nxt.label is None and is_figure(nxt.text)
+                         and _value_beyond(tokens[i + 1 : i + 3], value_cols))
             cur = _on_level2(out, cur, tok, nxt, named)
         else:
             cur = _on_text(out, cur, tok, nxt)
