@@ -385,7 +385,8 @@ def test_extract_command_reports_each_rejected_file_and_writes_the_others(tmp_pa
     records = {r["source"]: r for r in json.loads(out.read_text("utf-8"))}
     assert set(records) == set(CASES) - REJECTED | {"zz_good.txt"}
     assert records["zz_good.txt"] == reference["good"]
-    assert [name for name, r in records.items() if not r["issues"]] == []
+    # every damaged file that could be read says what it could not read; the good one may be clean
+    assert [name for name, r in records.items() if not r["issues"] and name != "zz_good.txt"] == []
 
 
 def test_ingest_command_reports_each_rejected_file_and_stores_the_others(tmp_path, corpus):
