@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 DIGIT = re.compile(r"\d")
+NUMBERED = re.compile(r"^\s*(?:(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[)）])")
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|(?<!\d)(?:19|20)\d\d\s*[/.-]\s*\d{1,2}(?!\d)")
 MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
@@ -107,6 +108,7 @@ def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categor
     reads as displaced too (a date under 成本指标 after a count under 时效指标): then every
     label is printed a row early, and content places the rows.
     """
+    _hold_restarted_numbering(items, scores)
     labelled = [i for i, item in enumerate(items) if item.on_row and item.state >= 0]
     for n, i in enumerate(labelled):
         item, row = items[i], scores[i]
@@ -118,6 +120,29 @@ def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categor
             following = items[labelled[n + 1]] if n + 1 < len(labelled) else None
             if following is None or not _displaced(following, categories[item.state], categories):
                 row[item.state] += FIXED
+
+
+def _hold_restarted_numbering(items: list[Placed], scores: list[list[float]]) -> None:
+    """Rows numbered anew under each label (1.宣传次数 2.宣传人数 3.验收率 | 1.宣传途径 …): a
+    row whose number starts again after a label begins that label's group, so it is not moved
+    back into the group before, whatever its content (1.宣传途径 ≥3种 under 质量指标); a row
+    continuing the numbers with no label of its own stays in its group (3.验收率 ≥90%)."""
+    before = None
+    for item, row in zip(items, scores):
+        number = _number(item.name)
+        if number == 1 and before is not None and before > 1 and item.explicit and item.state > 0:
+            for earlier in range(item.state):
+                row[earlier] -= FIXED
+        elif number is not None and before is not None and number == before + 1 and not item.explicit and item.state >= 0:
+            for other in range(len(row)):  # 3.验收率 after 1., 2. under no new label: same group
+                if other != item.state:
+                    row[other] -= FIXED
+        before = number
+
+
+def _number(name: str) -> int | None:
+    m = NUMBERED.match(name)
+    return int(m.group(1) or m.group(2)) if m else None
 
 
 def _displaced(item: Placed, before: str, categories: list[str]) -> bool:

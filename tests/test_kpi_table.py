@@ -282,6 +282,22 @@ def test_a_name_cut_short_that_reads_like_a_date_is_the_name_when_its_value_foll
     assert not issues
 
 
+def test_numbering_that_starts_again_under_a_label_marks_where_its_group_begins():
+    """1.2.3. under 数量指标, then 1. again under 质量指标: the count 1.宣传途径 ≥3种 opens the
+    质量 group and the rate 3.验收率 stays with 1. and 2. in the 数量 group."""
+    period, _, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标",
+        "数量指标 1.宣传次数 ≥5次",
+        "2.宣传人数 ≥5000人",
+        "3.项目整体验收率 ≥90%",
+        "质量指标",
+        "1.宣传途径 ≥3种",
+        "2.是否取得预期科普效果 是",
+    ])
+    assert [k.level2 for k in period] == ["数量指标"] * 3 + ["质量指标"] * 2
+
+
 def test_cost_is_its_own_first_level_where_the_2021_template_makes_it_one():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t兑付企业数量\t≥100家\n"
