@@ -141,6 +141,8 @@ def _hold_restarted_numbering(items: list[Placed], scores: list[list[float]]) ->
 
 
 def _number(name: str) -> int | None:
+    if not name or not (name[0].isdigit() or name[0] in "(（ "):
+        return None  # most names: no regex
     m = NUMBERED.match(name)
     return int(m.group(1) or m.group(2)) if m else None
 
