@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 DIGIT = re.compile(r"\d")
-NUMBERED = re.compile(r"^\s*(?:(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[)）])")
+NUMBERED = re.compile(r"^\s*(?:(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[)）])")  # 1. 1、 (1): its number
 DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年\s*\d|年底|月底|上半年|下半年|(?<!\d)(?:19|20)\d\d\s*[/.-]\s*\d{1,2}(?!\d)")
 MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
@@ -95,6 +95,7 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     memo: dict[tuple, list[float]] = {}  # per table: scores by content kind and position
     scores = [_scores(it, categories, families, memo) for it in items]
     _hold_printed_labels(items, scores, categories)
+    _hold_restarted_numbering(items, scores)
     return _each_best_in_order(scores) or _monotone_best(scores)
 
 
@@ -108,7 +109,6 @@ def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categor
     reads as displaced too (a date under 成本指标 after a count under 时效指标): then every
     label is printed a row early, and content places the rows.
     """
-    _hold_restarted_numbering(items, scores)
     labelled = [i for i, item in enumerate(items) if item.on_row and item.state >= 0]
     for n, i in enumerate(labelled):
         item, row = items[i], scores[i]

@@ -14,14 +14,15 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from budgetkg.extract.kpi_columns import drop_scores, join_split_tokens, join_split_values
-from budgetkg.extract.kpi_levels import Placed, assign_states
+from budgetkg.extract.kpi_levels import NUMBERED, Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
 from budgetkg.extract.model import Issue, Kpi, Row
 
 CJK_ONLY = re.compile(r"[\u4e00-\u9fff\s]+")
 DIGIT = re.compile(r"\d")
-ENUMERATED = re.compile(r"^\s*(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
+ENUMERATED = NUMBERED  # 1. / 1、 / (1): a numbered item
+ENUMERATED_PAIR = re.compile(r"^(\d{1,2})([.、．]\D.*?)(\1[.、．]\D.*)$")  # 1.name1.value
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
@@ -186,9 +187,7 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
     if not seg.name:
         return [seg]
     if not seg.value:
-        if " " not in seg.name:  # no pairs without a space: only a glued figure to look for
-            return [_with_glued_value(seg) if glued else seg]
-        pairs = _packed_pairs(seg.name)
+        pairs = _packed_pairs(seg.name) if " " in seg.name else []  # pairs need a space
         if not pairs:
             return [_with_glued_value(seg) if glued else seg]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
@@ -209,10 +208,11 @@ def _with_glued_value(seg: Segment) -> Segment:
     """A name with no value that ends in a figure printed against it (pdftotext dropped the
     gap between the cells: 按省厅规定时限完成1年) → that name and that figure. Not a date
     (完成时间2023年12月, 次年3月), a rank (第2期) nor a name of fewer than two glyphs."""
-    m = GLUED_TAIL.search(seg.name or "")
+    text = seg.name or ""
+    m = GLUED_TAIL.search(text)
     if not m:
         return seg
-    name = seg.name[: m.start()]  # type: ignore[index]
+    name = text[: m.start()]
     if len(squash(name)) < 2 or BEFORE_DATE_OR_RANK.search(name):
         return seg
     return replace(seg, name=name.rstrip(), value=m.group(0))
@@ -578,9 +578,6 @@ def _name_value_pairs(line: list[Token]) -> list[tuple[int, int]]:
     ]
 
 
-ENUMERATED_PAIR = re.compile(r"^(\d{1,2})([.、．]\D.*?)(\1[.、．]\D.*)$")
-
-
 def split_glued_cells(tokens: list[Token]) -> list[Token]:
     """A name and its value printed with no gap between them (pdftotext), split where the table
     itself shows the cut: at the twin printed apart beside it (2.是否取得预期科普效果是 beside
@@ -608,10 +605,10 @@ def split_glued_cells(tokens: list[Token]) -> list[Token]:
 
 def _twin_cut(text: str, name: Token, value: Token) -> int:
     """Where `text` splits into the name and value tokens printed beside it, or 0."""
+    if name.label is not None or value.label is not None or not name.text or not value.text:
+        return 0
     n = len(name.text)
-    if n and text.startswith(name.text) and text[n:] == value.text and value.text:
-        return 0 if name.label is not None or value.label is not None else n
-    return 0
+    return n if text.startswith(name.text) and text[n:] == value.text else 0
 
 
 def interleave_packed(tokens: list[Token]) -> list[Token]:
