@@ -9,6 +9,7 @@ files, N times, and prints the median, best and worst MB/s with per-file figures
 from __future__ import annotations
 
 import argparse
+import platform
 import statistics
 import sys
 import time
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             elapsed += t
         runs.append(total_bytes / elapsed / 1e6)
     print(f"{len(docs)} files, {total_bytes / 1e6:.3f} MB, {args.repeat} runs")
+    print(f"python {platform.python_version()} at {Path(sys.executable).resolve()}")
     for name, _, size in docs:
         print(f"  {name}: {size / 1e3:.1f} kB, median {statistics.median(per_file[name]) * 1e3:.1f} ms")
     print(f"throughput MB/s: median {statistics.median(runs):.2f}, best {max(runs):.2f}, worst {min(runs):.2f}")
