@@ -30,6 +30,7 @@ from budgetkg.extract.labels import (
 from budgetkg.extract.model import Issue, PerformanceProject, Row
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+KPI_COLUMN = "绩效指标"  # the heading of the indicator rows' first column, a merged cell
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
 SUPERVISING = re.compile(r"^\s*(?:(\d+)\s*[-－—–_]+|[\[［【(（](\d+)[\]］】)）])\s*(.*)$")  # 203-… or [161]…
@@ -96,7 +97,7 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
     in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
-        if _is_footer(first) and (in_indicators or not _labels_follow(rows, j)):
+        if _is_footer(_lead_cell(rows[j])) and (in_indicators or not _labels_follow(rows, j)):
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
@@ -133,8 +134,18 @@ def split_block(rows: Sequence[Row]) -> Block:
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
     ids = {id(r) for r in header}
-    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(r.key)]
+    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(_lead_cell(r))]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
+
+
+def _lead_cell(row: Row) -> str:
+    """The row's first filled cell, past copies of the table's 绩效指标 heading: converters that
+    fill a merged cell into every row it spans write it into the signature row too
+    (绩效指标 | 负责人： | … | 填报日期：)."""
+    cells = row.filled
+    if cells and cells[0][:1] != "绩":  # most rows: no squash
+        return cells[0]
+    return next((cell for cell in cells if squash(cell) != KPI_COLUMN), "")
 
 
 def _is_footer(cell: str) -> bool:

@@ -41,6 +41,16 @@ def test_a_table_yields_every_header_field_funds_texts_citations_and_kpis():
     assert project.end_line == 17 and not issues  # the signature row
 
 
+def test_a_signature_row_under_a_copy_of_the_merged_kpi_heading_ends_the_table():
+    # docling fills a merged cell into every row it spans, the signature row included
+    filled = TABLE.replace("负责人：\t经办人：\t联系电话：\t填报日期：\n",
+                           "绩效指标\t负责人：\t\t经办人：\t张三\t联系电话：\t12345678\t填报日期：\t20240902\n")
+    project = read_projects(tsv_rows(filled + filled))[0][0]
+    assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
+    assert [k.level3 for k in project.annual_kpis] == ["支持项目数", "服务对象满意度"]
+    assert project.end_line == 17
+
+
 def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
     rows = tsv_rows("项目名称\t合计\t财政拨款\n示例科技专项\t100.00\t100.00\n")
     assert find_blocks(rows) == []
