@@ -139,13 +139,13 @@ def split_block(rows: Sequence[Row]) -> Block:
 
 
 def _lead_cell(row: Row) -> str:
-    """The row's first filled cell, past copies of the table's 绩效指标 heading: converters that
-    fill a merged cell into every row it spans write it into the signature row too
-    (绩效指标 | 负责人： | … | 填报日期：)."""
+    """The row's first filled cell, past copies of the table's 绩效指标 heading or of a piece
+    of it (a page break splits it into 绩 / 效 指 标): converters that fill a merged cell into
+    every row it spans write it into the signature row too (绩效指标 | 负责人： | … | 填报日期：)."""
     cells = row.filled
-    if cells and cells[0][:1] != "绩":  # most rows: no squash
+    if cells and cells[0][:1] not in KPI_COLUMN:  # most rows: no squash
         return cells[0]
-    return next((cell for cell in cells if squash(cell) != KPI_COLUMN), "")
+    return next((cell for cell in cells if squash(cell) not in KPI_COLUMN), "")
 
 
 def _is_footer(cell: str) -> bool:

@@ -49,6 +49,9 @@ def test_a_signature_row_under_a_copy_of_the_merged_kpi_heading_ends_the_table()
     assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
     assert [k.level3 for k in project.annual_kpis] == ["支持项目数", "服务对象满意度"]
     assert project.end_line == 17
+    split = filled.replace("绩效指标\t负责人：", "效 指 标\t负责人：")  # the heading split by a page break
+    project = read_projects(tsv_rows(split))[0][0]
+    assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
 
 
 def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
