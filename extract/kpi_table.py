@@ -447,7 +447,7 @@ def read_kpis(
         tokens = interleave_packed(split_glued_cells(join_split_tokens(header, tokens)))
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
-        sided = _stream_sided(segs, two_sided)
+        sided = _stream_sided(segs, two_sided, cells=mode == "cells")
     sides = (Side(), Side())
     for side, whole in sided:
         for seg in unpack(whole, glued=mode == "wrapped"):
@@ -638,23 +638,78 @@ def _same_line(tokens: list[Token]) -> bool:
     return len({t.line for t in tokens}) == 1
 
 
-def _stream_sided(segs: list[Segment], two_sided: bool) -> list[tuple[int, Segment]]:
-    """Columns alternate 实施期, 年度; a level-1 label or a line holding a whole row restarts."""
+def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> list[tuple[int, Segment]]:
+    """Columns alternate 实施期, 年度; a level-1 label or a line holding a whole row restarts.
+
+    Two label patterns bend the alternation: a label written twice for one column (a merged
+    cell, _doubled_label) takes no turn, and its copy goes to the other column's next row when
+    that row has none; a label printed with nothing under it in one column leaves the group's
+    rows to the other (_one_sided_group).
+    """
     if not two_sided:
         return [(0, s) for s in segs]
     named_per_line: dict[int, int] = {}
     for seg in segs:
         if seg.name:
             named_per_line[seg.line] = named_per_line.get(seg.line, 0) + 1
-    out, slot, previous_line = [], 0, None
-    for seg in segs:
+    out: list[tuple[int, Segment]] = []
+    slot, previous_line, only, lent = 0, None, None, None
+    for i, seg in enumerate(segs):
         starts_row = seg.line != previous_line and named_per_line.get(seg.line, 0) >= 2
         if seg.l1 or starts_row:
             slot = 0
-        out.append((slot % 2, seg))
-        slot += 1
+        if seg.l1 or seg.l2 or starts_row:
+            only = None
+        if only is not None and seg.name:
+            out.append((only, seg))
+        elif _doubled_label(segs, i, cells):
+            out.append((slot % 2, seg))
+            after = segs[i + 2]
+            lent = segs[i + 1] if not (after.l1 or after.l2) else None
+        else:
+            if lent is not None and seg is not lent:  # the other column's row, unlabelled
+                seg = replace(seg, l2=list(lent.l2), label_line=lent.label_line)
+                lent = None
+            out.append((slot % 2, seg))
+            slot += 1
+            only = _one_sided_group(out, segs[i + 1] if i + 1 < len(segs) else None)
         previous_line = seg.line
     return out
+
+
+def _doubled_label(segs: list[Segment], i: int, cells: bool) -> bool:
+    """A label printed with no indicator, then again with one, and the row goes on with the
+    other column (成本指标 成本指标 总成本 ≤1000万元 成本指标 …, or an indicator with no label
+    of its own on the same row): a merged cell the converter wrote into two columns, one
+    column's label, not an empty column of its own. Rows are told apart by their lines: one
+    line per row in text layouts, no line between cells of a row when printed one per line."""
+    if i + 2 >= len(segs):
+        return False
+    label, named, after = segs[i : i + 3]
+    if label.name or not label.l2 or not named.l2 or named.l1 or not named.name:
+        return False
+    if _category(label.l2[-1]) != _category(named.l2[-1]):
+        return False
+    if after.l2 and not after.l1:  # (not 社会效益 社会效益 … 社会效益 社会效益 …: a label named indicator)
+        return after.name is not None and _category(after.l2[-1]) == _category(named.l2[-1])
+    end = named.value_line or named.name_line
+    same_row = after.line == end or (cells and after.line == end + 1)
+    return not after.l1 and not after.l2 and (after.name == named.name or same_row)
+
+
+def _one_sided_group(sided: list[tuple[int, Segment]], nxt: Segment | None) -> int | None:
+    """The side a label group's unlabelled rows keep to, when the row opening it printed the
+    label twice and one copy with no indicator (成本指标 / 成本指标 履职成本及项目 控制在预算之内):
+    that column has nothing under the label, so the rows after it are the other column's,
+    until the next label. None when both or neither copy has an indicator."""
+    if len(sided) < 2 or nxt is None or nxt.l1 or nxt.l2:
+        return None
+    (side0, first), (side1, second) = sided[-2], sided[-1]
+    if (side0, side1) != (0, 1) or not first.l2 or not second.l2 or second.l1:
+        return None
+    if _category(first.l2[-1]) != _category(second.l2[-1]) or bool(first.name) == bool(second.name):
+        return None
+    return 1 if second.name else 0
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:

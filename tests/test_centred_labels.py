@@ -55,6 +55,19 @@ def test_level_labels_wrapped_in_their_column_are_joined_and_make_no_indicators(
     assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "100%", "≤12万元/项", "≥2000万元", "≥90%"]
 
 
+def test_each_column_keeps_its_own_value_under_labels_printed_side_by_side(tmp_path):
+    """数量指标 … 数量指标 on the line above a row: the 实施期 indicator is not swapped with the
+    年度 one when their values differ (项目验收通过率 ≥90% | 项目验收通过率 ≥95%)."""
+    lines = (LAYOUTS / "pdftotext_layout_centred.txt").read_text("utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if "项目验收通过率" in line)
+    head, sep, tail = lines[at].rpartition("≥90%")
+    lines[at] = head + "≥95%" + tail
+    (tmp_path / "centred.txt").write_text("\n".join(lines), "utf-8")
+    [p] = extract_document(read_document(tmp_path / "centred.txt")).performance_projects
+    assert [k.value for k in p.period_kpis if k.level3 == "项目验收通过率"] == ["≥90%"]
+    assert [k.value for k in p.annual_kpis if k.level3 == "项目验收通过率"] == ["≥95%"]
+
+
 def test_a_label_printed_between_the_lines_of_its_tall_cell_keeps_its_group(tmp_path):
     """效益指标 / 社会效益 printed on lines of their own around a row of money: the row stays
     under 社会效益, not moved by its content to 成本指标 of the 产出 group."""

@@ -440,3 +440,56 @@ def test_segments_of_a_row_keep_label_name_value_order():
 )
 def test_content_kind_tells_costs_from_money_and_dates(name, value, kind):
     assert content_kind(name, value) == kind
+
+
+def _cells(cells: list[str], blank_between_rows: list[int] = ()):
+    """read_kpis on one cell per line, the header first; a blank line before each given cell."""
+    rows, line = [], 0
+    for i, text in enumerate(cells):
+        line += 2 if i in blank_between_rows else 1
+        rows.append(Row(line, line, (text,), text))
+    return read_kpis(rows[:6], rows[6:], "cells")
+
+
+_STREAM_HEADER = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"]
+
+
+def test_a_label_written_into_two_cells_is_one_columns_label_in_a_stream():
+    """成本指标 成本指标 总成本 ≤1000万元 成本指标 单项 ≤80万元: the first two copies are the
+    merged cell of the 实施期 column, the third the 年度 column's own."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "成本指标", "成本指标", "专项总成本", "≤1000万元", "成本指标", "单项平均支持额度", "≤80万元",
+        "单项平均支持额度", "≤80万元", "专项总成本", "≤6000万元"])
+    assert _triples(period) == [("成本指标", "专项总成本", "≤1000万元"), ("成本指标", "单项平均支持额度", "≤80万元")]
+    assert _triples(annual) == [("成本指标", "单项平均支持额度", "≤80万元"), ("成本指标", "专项总成本", "≤6000万元")]
+
+
+def test_a_label_printed_empty_in_one_column_leaves_the_groups_rows_to_the_other():
+    """成本指标 (nothing under it in 实施期) 成本指标 履职成本 控制在预算之内, then rows of the
+    年度 column alone: every row of the group is 年度's, in text (one line per row) and in one
+    cell per line with blank lines between rows."""
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标 数量指标 发明专利申请 ≥30项 数量指标 完成核心工作任务 3项",
+             "成本指标 成本指标 履职成本及项目 控制在预算之内",
+             "效益指标 经济效益指标 经济效益指标 生物产业产值增长 预期目标",
+             "申请专利数 预期目标",
+             "社会效益指标 社会效益指标 研发成果转化 逐年提升"]
+    period, annual, _ = _wrapped(lines)
+    assert [k.level3 for k in period] == ["发明专利申请"]
+    assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "生物产业产值增长", "申请专利数", "研发成果转化"]
+    cells = _STREAM_HEADER + ["数量指标", "发明专利申请", "≥30项", "数量指标", "完成核心工作任务", "3项",
+                              "成本指标", "成本指标", "履职成本及项目", "控制在预算之内", "申请专利数", "预期目标"]
+    period, annual, _ = _cells(cells, blank_between_rows=[12, 16])
+    assert [k.level3 for k in period] == ["发明专利申请"]
+    assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "申请专利数"]
+
+
+def test_labels_printed_side_by_side_above_their_row_label_each_column():
+    """经济效益 经济效益 on a line of their own, the row below: the 实施期 indicator keeps its
+    value and the 年度 one takes the second label, not the cost label before it."""
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标", "成本指标 单个项目支持强度 ≤30万元/项 成本指标 单个项目支持强度 ≤30万元/项",
+             "效益指标", "经济效益 经济效益", "降低企业研发成本 ≥1000万元 降低企业研发成本 ≥300万元"]
+    period, annual, _ = _wrapped(lines)
+    assert _triples(period)[-1] == ("经济效益", "降低企业研发成本", "≥1000万元")
+    assert _triples(annual)[-1] == ("经济效益", "降低企业研发成本", "≥300万元")
