@@ -641,10 +641,10 @@ def _same_line(tokens: list[Token]) -> bool:
 def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> list[tuple[int, Segment]]:
     """Columns alternate 实施期, 年度; a level-1 label or a line holding a whole row restarts.
 
-    Two label patterns bend the alternation: a label written twice for one column (a merged
-    cell, _doubled_label) takes no turn, and its copy goes to the other column's next row when
-    that row has none; a label printed with nothing under it in one column leaves the group's
-    rows to the other (_one_sided_group).
+    A label printed twice with an indicator under the second copy only bends the alternation:
+    either one column's merged cell written twice (it takes no turn, and lends its copy to the
+    other column's unlabelled row), or a label with nothing under it in one column (the group's
+    rows are then the other column's). `_label_twice` tells which, where the layout shows it.
     """
     if not two_sided:
         return [(0, s) for s in segs]
@@ -652,17 +652,19 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
     for seg in segs:
         if seg.name:
             named_per_line[seg.line] = named_per_line.get(seg.line, 0) + 1
+    blank_rows = cells and _blank_between_rows(segs)
     out: list[tuple[int, Segment]] = []
-    slot, previous_line, only, lent = 0, None, None, None
+    slot, previous_line, only, lent, twice = 0, None, None, None, None
     for i, seg in enumerate(segs):
         starts_row = seg.line != previous_line and named_per_line.get(seg.line, 0) >= 2
-        if seg.l1 or starts_row:
+        if seg.l1 or starts_row or ((cells or seg.name is None) and _opens_label_pair(segs, i)):
             slot = 0
         if seg.l1 or seg.l2 or starts_row:
             only = None
+        kind, twice = (_label_twice(segs, i, cells, blank_rows) if twice is None else twice), None
         if only is not None and seg.name:
             out.append((only, seg))
-        elif _doubled_label(segs, i, cells):
+        elif kind == "merged":
             out.append((slot % 2, seg))
             after = segs[i + 2]
             lent = segs[i + 1] if not (after.l1 or after.l2) else None
@@ -672,44 +674,66 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
                 lent = None
             out.append((slot % 2, seg))
             slot += 1
-            only = _one_sided_group(out, segs[i + 1] if i + 1 < len(segs) else None)
+            if kind == "empty":
+                twice = "empty-next"  # decided at the label copy; applied after its indicator
+            elif kind == "empty-next":
+                only = 1 if seg.name else 0
         previous_line = seg.line
     return out
 
 
-def _doubled_label(segs: list[Segment], i: int, cells: bool) -> bool:
-    """A label printed with no indicator, then again with one, and the row goes on with the
-    other column (成本指标 成本指标 总成本 ≤1000万元 成本指标 …, or an indicator with no label
-    of its own on the same row): a merged cell the converter wrote into two columns, one
-    column's label, not an empty column of its own. Rows are told apart by their lines: one
-    line per row in text layouts, no line between cells of a row when printed one per line."""
-    if i + 2 >= len(segs):
+def _opens_label_pair(segs: list[Segment], i: int) -> bool:
+    """A new 二级 label printed by both columns one after the other (时效指标 … 时效指标): the
+    row opens at its first copy, whatever turn rows printed in one column only left. Asked
+    where cells are printed one per line, or of a copy with no indicator (labels centred on
+    lines of their own); otherwise text layouts show where rows open by their lines."""
+    seg = segs[i]
+    if not seg.l2 or i + 1 >= len(segs) or not segs[i + 1].l2 or segs[i + 1].l1:
         return False
+    if seg.name is not None and seg.value is None:  # a name still waiting for its value ends
+        return False  # a row begun before (样品质量合格率 ≥95% | 质量指标 入库合格率 | 质量指标 …)
+    key = squash(seg.l2[-1])
+    before = next((s.l2[-1] for s in reversed(segs[max(0, i - 8) : i]) if s.l2), None)
+    return squash(segs[i + 1].l2[-1]) == key and (before is None or squash(before) != key)
+
+
+def _blank_between_rows(segs: list[Segment]) -> bool:
+    """One cell per line with a blank line after each row: lines skipped between segments."""
+    return any(b.line > max(a.line, a.label_line, a.name_line, a.value_line) + 1 for a, b in zip(segs, segs[1:]))
+
+
+def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> str | None:
+    """What a label printed with no indicator, then again at once with one, is: "merged" when
+    the row goes on with the other column (成本指标 成本指标 总成本 ≤1000万元 成本指标 … on one
+    row, or an unlabelled indicator of the same row or of the same name): a merged cell the
+    converter wrote into two columns; "empty" when the row ends there (成本指标 / 成本指标
+    履职成本及项目 控制在预算之内, then 年度 rows alone): the first column has nothing under the
+    label. None for any other segment, and where the layout cannot show where rows end (one
+    cell per line with no blank lines, unless the same name follows)."""
+    if i + 2 >= len(segs):
+        return None
     label, named, after = segs[i : i + 3]
     if label.name or not label.l2 or not named.l2 or named.l1 or not named.name:
-        return False
-    if _category(label.l2[-1]) != _category(named.l2[-1]):
-        return False
-    if after.l2 and not after.l1:  # (not 社会效益 社会效益 … 社会效益 社会效益 …: a label named indicator)
-        return after.name is not None and _category(after.l2[-1]) == _category(named.l2[-1])
+        return None
+    key = squash(label.l2[-1])
+    if squash(named.l2[-1]) != key:
+        return None
+    if after.l1:
+        return "empty"
+    if not after.l2 and after.name == named.name:
+        return "merged"  # the same indicator again, unlabelled: the other column's copy
+    third = bool(after.l2) and squash(after.l2[-1]) == key and after.name is not None
     end = named.value_line or named.name_line
-    same_row = after.line == end or (cells and after.line == end + 1)
-    return not after.l1 and not after.l2 and (after.name == named.name or same_row)
-
-
-def _one_sided_group(sided: list[tuple[int, Segment]], nxt: Segment | None) -> int | None:
-    """The side a label group's unlabelled rows keep to, when the row opening it printed the
-    label twice and one copy with no indicator (成本指标 / 成本指标 履职成本及项目 控制在预算之内):
-    that column has nothing under the label, so the rows after it are the other column's,
-    until the next label. None when both or neither copy has an indicator."""
-    if len(sided) < 2 or nxt is None or nxt.l1 or nxt.l2:
-        return None
-    (side0, first), (side1, second) = sided[-2], sided[-1]
-    if (side0, side1) != (0, 1) or not first.l2 or not second.l2 or second.l1:
-        return None
-    if _category(first.l2[-1]) != _category(second.l2[-1]) or bool(first.name) == bool(second.name):
-        return None
-    return 1 if second.name else 0
+    if not cells or blank_rows:
+        same_row = after.line == (end + 1 if cells else end)
+    elif third:  # rows unseen: a third copy is the other column's unless every row has one
+        fourth = segs[i + 3] if i + 3 < len(segs) else None
+        same_row = not (fourth and fourth.l2 and squash(fourth.l2[-1]) == key and fourth.name)
+    else:
+        return None  # rows unseen: either reading may be wrong, so neither is taken
+    if after.l2:
+        return "merged" if third and same_row else (None if same_row else "empty")
+    return "merged" if same_row else "empty"
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:

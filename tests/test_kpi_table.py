@@ -493,3 +493,31 @@ def test_labels_printed_side_by_side_above_their_row_label_each_column():
     period, annual, _ = _wrapped(lines)
     assert _triples(period)[-1] == ("经济效益", "降低企业研发成本", "≥1000万元")
     assert _triples(annual)[-1] == ("经济效益", "降低企业研发成本", "≥300万元")
+
+
+def test_a_label_printed_by_both_columns_starts_a_row_after_rows_of_one_column():
+    """One cell per line, no blank lines: 质量指标 twice with one indicator under it cannot
+    say whose rows follow, but the next label printed by both columns (时效指标 … 时效指标)
+    starts a row again, so the rows after it keep their columns."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "支持企业数量", "≥30家", "数量指标", "支持企业数量", "≥10家",
+        "质量指标", "质量指标", "验收通过率", "≥95%", "项目结题率", "≥90%",
+        "时效指标", "资金拨付及时率", "100%", "时效指标", "资金拨付及时率", "≥98%",
+        "成本指标", "单项平均支持额度", "≤20万元", "成本指标", "单项平均支持额度", "≤15万元"])
+    assert [k.value for k in period][-2:] == ["100%", "≤20万元"]
+    assert [k.value for k in annual][-2:] == ["≥98%", "≤15万元"]
+
+
+@pytest.mark.parametrize("labels_row", [
+    # labels printed on every row: the second 数量指标 row is a row of its own, not a third copy
+    (" 数量指标   数量指标 新增孵化企业 ≥3家", " 数量指标 举办培训场次 ≥6场 数量指标 举办培训场次 ≥2场"),
+    # 2021 template: 社会成本指标 and 生态环境成本指标 are two labels of the cost group, not one
+    (" 社会成本指标   社会成本指标 新增孵化企业 ≥3家", " 生态环境成本指标 举办培训场次 ≥6场 生态环境成本指标 举办培训场次 ≥2场"),
+])
+def test_a_label_with_nothing_under_it_in_one_column_is_not_a_merged_cell(labels_row):
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标 数量指标 支持企业数量 ≥30家 数量指标 支持企业数量 ≥10家", *labels_row,
+             "效益指标 社会效益指标 带动企业研发投入 ≥5000万元 社会效益指标 带动企业研发投入 ≥2000万元"]
+    period, annual, _ = _wrapped(lines)
+    assert [k.value for k in period] == ["≥30家", "≥6场", "≥5000万元"]
+    assert [k.value for k in annual] == ["≥10家", "≥3家", "≥2场", "≥2000万元"]
