@@ -654,14 +654,14 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
             named_per_line[seg.line] = named_per_line.get(seg.line, 0) + 1
     blank_rows = cells and _blank_between_rows(segs)
     out: list[tuple[int, Segment]] = []
-    slot, previous_line, only, lent, twice = 0, None, None, None, None
+    slot, previous_line, only, lent, emptied = 0, None, None, None, False
     for i, seg in enumerate(segs):
         starts_row = seg.line != previous_line and named_per_line.get(seg.line, 0) >= 2
         if seg.l1 or starts_row or ((cells or seg.name is None) and _opens_label_pair(segs, i)):
             slot = 0
         if seg.l1 or seg.l2 or starts_row:
             only = None
-        kind, twice = (_label_twice(segs, i, cells, blank_rows) if twice is None else twice), None
+        kind = None if emptied else _label_twice(segs, i, cells, blank_rows)
         if only is not None and seg.name:
             out.append((only, seg))
         elif kind == "merged":
@@ -674,10 +674,10 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
                 lent = None
             out.append((slot % 2, seg))
             slot += 1
-            if kind == "empty":
-                twice = "empty-next"  # decided at the label copy; applied after its indicator
-            elif kind == "empty-next":
-                only = 1 if seg.name else 0
+            if emptied:  # the label's second copy and its indicator: the rest is that column's
+                only, emptied = out[-1][0], False
+            elif kind == "empty":
+                emptied = True
         previous_line = seg.line
     return out
 
