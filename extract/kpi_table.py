@@ -267,7 +267,7 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
         elif tok.label:
             named = not (value_cols and nxt is not None and nxt.label is None and is_figure(nxt.text)
                          and _value_beyond(tokens[i + 1 : i + 3], value_cols))
-            cur = _on_level2(out, cur, tok, nxt, named)
+            cur = _on_level2(out, cur, tok, tokens[i + 1 : i + 3], named)
         else:
             cur = _on_text(out, cur, tok, nxt)
     if not cur.empty():
@@ -366,7 +366,8 @@ def _continues_name(cur: Segment, tok: Token) -> bool:
     )
 
 
-def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None, named: bool = True) -> Segment:
+def _on_level2(out: list[Segment], cur: Segment, tok: Token, after: list[Token], named: bool = True) -> Segment:
+    nxt = after[0] if after else None
     label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.name is not None:
         out.append(cur)
@@ -378,8 +379,8 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None, 
         cur.l2.append(tok.text)
         cur.label_line = tok.line
         return cur
-    if cur.l2 and nxt is not None and nxt.label is None and is_value_like(nxt.text):
-        cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line  # 服务对象满意度 as a name
+    if cur.l2 and _names_indicator(after):  # 服务对象满意度 as a name (not 结题率 ≥90%: a name)
+        cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line
         return cur
     if cur.l2:
         out.append(cur)

@@ -521,3 +521,17 @@ def test_a_label_with_nothing_under_it_in_one_column_is_not_a_merged_cell(labels
     period, annual, _ = _wrapped(lines)
     assert [k.value for k in period] == ["≥30家", "≥6场", "≥5000万元"]
     assert [k.value for k in annual] == ["≥10家", "≥3家", "≥2场", "≥2000万元"]
+
+
+def test_a_short_name_after_a_label_printed_twice_is_the_name_not_the_labels_value():
+    """社会效益指标 社会效益指标 带动就业 ≥30人: a figure follows 带动就业, so it is the
+    indicator's name, and the label printed twice is not an indicator named after itself."""
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标 数量指标 支持企业数量 ≥30家 数量指标 支持企业数量 ≥10家",
+             "效益指标 社会效益指标 社会效益指标 带动就业 ≥30人 社会效益指标 带动就业 ≥10人",
+             "满意度指标 服务对象满意度指标 服务对象满意度指标 ≥90% 服务对象满意度指标 服务对象满意度指标 ≥95%"]
+    period, annual, _ = _wrapped(lines)
+    assert _triples(period)[1:] == [("社会效益指标", "带动就业", "≥30人"),
+                                    ("服务对象满意度指标", "服务对象满意度指标", "≥90%")]
+    assert _triples(annual)[1:] == [("社会效益指标", "带动就业", "≥10人"),
+                                    ("服务对象满意度指标", "服务对象满意度指标", "≥95%")]
