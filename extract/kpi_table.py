@@ -28,6 +28,7 @@ HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级�
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
 NUMBER_ONLY = re.compile(r"[\d.,]+")
+YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
 NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
@@ -366,9 +367,21 @@ def _continues_name(cur: Segment, tok: Token) -> bool:
     )
 
 
+def _dated_name(after: list[Token]) -> bool:
+    """A year and month with another figure after it (时效指标 2023年12月 1年): the name, cut
+    short by the PDF where it reads as a date, and its value; not the label's own value."""
+    return (
+        len(after) == 2
+        and after[0].label is None
+        and after[1].label is None
+        and YEAR_MONTH.fullmatch(squash(after[0].text)) is not None
+        and is_figure(after[1].text)
+    )
+
+
 def _on_level2(out: list[Segment], cur: Segment, tok: Token, after: list[Token], named: bool = True) -> Segment:
     nxt = after[0] if after else None
-    label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text)
+    label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text) and not _dated_name(after)
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name

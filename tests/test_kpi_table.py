@@ -535,3 +535,14 @@ def test_a_short_name_after_a_label_printed_twice_is_the_name_not_the_labels_val
                                     ("服务对象满意度指标", "服务对象满意度指标", "≥90%")]
     assert _triples(annual)[1:] == [("社会效益指标", "带动就业", "≥10人"),
                                     ("服务对象满意度指标", "服务对象满意度指标", "≥95%")]
+
+
+def test_a_name_cut_short_to_a_year_and_month_is_the_name_in_a_stream():
+    """时效指标 2023年12月 1年 in pdftotext: the year and month is the 年度 name the PDF cut
+    short, 1年 its value (as where cells keep their columns)."""
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "产出指标 数量指标 发明专利申请 ≥30项 数量指标 完成核心工作任务 3项",
+             "时效指标 多类别功能型生物基聚酯 完成 时效指标 2023年12月 1年"]
+    period, annual, _ = _wrapped(lines)
+    assert _triples(period)[-1] == ("时效指标", "多类别功能型生物基聚酯", "完成")
+    assert _triples(annual)[-1] == ("时效指标", "2023年12月", "1年")
