@@ -194,7 +194,10 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
         if " " not in seg.value:  # the usual row: one name, one value
-            return [seg]
+            pairs = _packed_pairs(f"{seg.name} {seg.value}") if " " in seg.name else []
+            if len(pairs) < 3:  # (the last pair's figure read as the cell's value)
+                return [seg]
+            return unpack(replace(seg, name=f"{seg.name} {seg.value}", value=None))
         names, values = seg.name.split(), seg.value.split()
         if not all(DIGIT.search(v) for v in values):
             return [seg]  # ≥600 | 人次, 有效 | 提升: one value wrapped (<br>), not two packed

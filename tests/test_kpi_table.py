@@ -546,3 +546,15 @@ def test_a_name_cut_short_to_a_year_and_month_is_the_name_in_a_stream():
     period, annual, _ = _wrapped(lines)
     assert _triples(period)[-1] == ("时效指标", "多类别功能型生物基聚酯", "完成")
     assert _triples(annual)[-1] == ("时效指标", "2023年12月", "1年")
+
+
+def test_a_line_packing_name_and_figure_pairs_is_one_indicator_per_pair_in_a_stream():
+    """One cell per line from a converter that printed a column of rows as one paragraph:
+    the line's pairs are indicators, its last figure not the value of one long name."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "孵化器-认定孵化器数量 ≥1家 众创空间-新认定众创空间 ≥20家 高企-奖励高新技术企业 ≥1300家",
+        "数量指标", "孵化器-认定孵化器数量 ≥1家 高企-奖励高新技术企业 ≥1000家 众创空间-新认定众创空间 ≥10家"])
+    assert [(k.level3, k.value) for k in period] == [
+        ("孵化器-认定孵化器数量", "≥1家"), ("众创空间-新认定众创空间", "≥20家"), ("高企-奖励高新技术企业", "≥1300家")]
+    assert [k.value for k in annual] == ["≥1家", "≥1000家", "≥10家"]
+    assert {k.level2 for k in period + annual} == {"数量指标"}
