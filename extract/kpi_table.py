@@ -670,9 +670,14 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
         if seg.name:
             named_per_line[seg.line] = named_per_line.get(seg.line, 0) + 1
     blank_rows = cells and _blank_between_rows(segs)
+    packed = {} if cells else _packed_line_sides(segs)
     out: list[tuple[int, Segment]] = []
     slot, previous_line, only, lent, emptied = 0, None, None, None, False
     for i, seg in enumerate(segs):
+        if i in packed:
+            out.append((packed[i], seg))
+            previous_line = seg.line
+            continue
         starts_row = seg.line != previous_line and named_per_line.get(seg.line, 0) >= 2
         if seg.l1 or starts_row or ((cells or seg.name is None) and _opens_label_pair(segs, i)):
             slot = 0
@@ -697,6 +702,30 @@ def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> 
                 emptied = True
         previous_line = seg.line
     return out
+
+
+def _packed_line_sides(segs: list[Segment]) -> dict[int, int]:
+    """Sides of the segments of a text line packing several rows per column (a column printed
+    as one paragraph: 数量指标 n1 v1 n2 v2 … 数量指标 m1 w1 m2 w2 …): up to the label's second
+    copy the line is 实施期's, from it on 年度's. Only where each copy heads two rows or more."""
+    sides: dict[int, int] = {}
+    start = 0
+    while start < len(segs):
+        end = start
+        while end < len(segs) and segs[end].line == segs[start].line:
+            end += 1
+        labelled = [j for j in range(start, end) if segs[j].l2]
+        if labelled:
+            first = labelled[0]
+            key = squash(segs[first].l2[-1])
+            second = next((j for j in labelled[1:] if squash(segs[j].l2[-1]) == key), None)
+            if second is not None:
+                before = sum(1 for j in range(first, second) if segs[j].name)
+                after = sum(1 for j in range(second, end) if segs[j].name)
+                if before >= 2 and after >= 2:
+                    sides.update({j: 0 if j < second else 1 for j in range(first, end)})
+        start = end
+    return sides
 
 
 def _opens_label_pair(segs: list[Segment], i: int) -> bool:

@@ -558,3 +558,15 @@ def test_a_line_packing_name_and_figure_pairs_is_one_indicator_per_pair_in_a_str
         ("孵化器-认定孵化器数量", "≥1家"), ("众创空间-新认定众创空间", "≥20家"), ("高企-奖励高新技术企业", "≥1300家")]
     assert [k.value for k in annual] == ["≥1家", "≥1000家", "≥10家"]
     assert {k.level2 for k in period + annual} == {"数量指标"}
+
+
+def test_a_text_line_packing_rows_of_both_columns_splits_at_the_labels_second_copy():
+    """pdftotext prints a column of rows written as one paragraph on one line per column
+    group: 数量指标 n1 v1 n2 v2 n3 v3 数量指标 m1 w1 m2 w2 — the pairs before the second copy
+    are 实施期's, the rest 年度's, not alternating pair by pair."""
+    lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+             "数量指标 孵化器数量 ≥1家 众创空间数量 ≥20家 高新技术企业 ≥1300家 数量指标 孵化器数量 ≥1家 高新技术企业 ≥1000家",
+             "质量指标 验收通过率 ≥90% 质量指标 验收通过率 ≥95%"]
+    period, annual, _ = _wrapped(lines)
+    assert [k.value for k in period] == ["≥1家", "≥20家", "≥1300家", "≥90%"]
+    assert [k.value for k in annual] == ["≥1家", "≥1000家", "≥95%"]
