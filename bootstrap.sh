@@ -4,9 +4,9 @@
 # Which interpreter: $PYTHON when set; otherwise the system's own python3 when it is 3.10 or
 # newer and can make a venv; otherwise the first python3 on PATH. Why not simply `python3`:
 # version managers (pyenv's default build) give an interpreter linked against a shared libpython
-# built without profile-guided and link-time optimisation, and extraction runs about a fifth
-# slower on it than on the distribution's own build (docs/benchmarks.md). An existing .venv/ is
-# kept as it is; remove it to choose again.
+# built without profile-guided and link-time optimisation; extraction runs a quarter to a third
+# faster on the distribution's own build (docs/benchmarks.md). An existing .venv/ is kept as it
+# is; remove it to choose again.
 set -eu
 cd "$(dirname "$0")"
 
