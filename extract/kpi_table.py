@@ -656,12 +656,15 @@ def _same_line(tokens: list[Token]) -> bool:
 
 
 def _stream_sided(segs: list[Segment], two_sided: bool, cells: bool = False) -> list[tuple[int, Segment]]:
-    """Columns alternate 实施期, 年度; a level-1 label or a line holding a whole row restarts.
+    """Columns alternate 实施期, 年度; a level-1 label, a line holding a whole row or a new
+    label printed by both columns (_opens_label_pair) restarts.
 
     A label printed twice with an indicator under the second copy only bends the alternation:
     either one column's merged cell written twice (it takes no turn, and lends its copy to the
     other column's unlabelled row), or a label with nothing under it in one column (the group's
     rows are then the other column's). `_label_twice` tells which, where the layout shows it.
+    A text line packing several rows per column is split at its label's second copy
+    (_packed_line_sides).
     """
     if not two_sided:
         return [(0, s) for s in segs]
