@@ -78,6 +78,11 @@ class Segment:
         return not (self.l1 or self.l2 or self.name)
 
 
+def _label(seg: Segment) -> str:
+    """A segment's last 二级 label as labels are compared: without white space."""
+    return squash(seg.l2[-1])
+
+
 @dataclass
 class Side:
     """What one column group (实施期 or 年度) has read so far, literally."""
@@ -187,17 +192,14 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
     ends in a figure gives it up."""
     if not seg.name:
         return [seg]
-    if not seg.value:
-        pairs = _packed_pairs(seg.name) if " " in seg.name else []  # pairs need a space
-        if not pairs:
-            return [_with_glued_value(seg) if glued else seg]
+    if not seg.value or " " not in seg.value:
+        # one cell of pairs; with a value, the last pair's figure was read as the cell's value
+        packed = f"{seg.name} {seg.value}" if seg.value else seg.name
+        pairs = _packed_pairs(packed) if " " in seg.name else []  # pairs need a space
+        if len(pairs) < (3 if seg.value else 2):  # the usual row: one name, one value
+            return [_with_glued_value(seg) if glued and not seg.value else seg]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
     else:
-        if " " not in seg.value:  # the usual row: one name, one value
-            pairs = _packed_pairs(f"{seg.name} {seg.value}") if " " in seg.name else []
-            if len(pairs) < 3:  # (the last pair's figure read as the cell's value)
-                return [seg]
-            return unpack(replace(seg, name=f"{seg.name} {seg.value}", value=None))
         names, values = seg.name.split(), seg.value.split()
         if not all(DIGIT.search(v) for v in values):
             return [seg]  # ≥600 | 人次, 有效 | 提升: one value wrapped (<br>), not two packed
@@ -269,9 +271,9 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
             cur.l1.append(tok.text)
             cur.col = tok.col if cur.col is None else cur.col
         elif tok.label:
-            named = not (value_cols and nxt is not None and nxt.label is None and is_figure(nxt.text)
-                         and _value_beyond(tokens[i + 1 : i + 3], value_cols))
-            cur = _on_level2(out, cur, tok, tokens[i + 1 : i + 3], named)
+            after = tokens[i + 1 : i + 3]  # (the name cut short where it reads as a value)
+            named = not (value_cols and _value_beyond(after, value_cols)) and not _dated_name(after)
+            cur = _on_level2(out, cur, tok, after, named)
         else:
             cur = _on_text(out, cur, tok, nxt)
     if not cur.empty():
@@ -291,7 +293,7 @@ def _opens_group(cur: Segment, tok: Token, out: list[Segment]) -> bool:
     if info is not None and info.parent is not None and squash(info.parent) != squash(tok.label.label):  # type: ignore[union-attr]
         return True
     last = out[-1] if out else None
-    return last is not None and last.name is None and bool(last.l2) and squash(last.l2[-1]) == squash(cur.l2[-1])
+    return last is not None and last.name is None and bool(last.l2) and _label(last) == _label(cur)
 
 
 def _value_columns(header: Sequence[Row]) -> frozenset[int]:
@@ -384,7 +386,7 @@ def _dated_name(after: list[Token]) -> bool:
 
 def _on_level2(out: list[Segment], cur: Segment, tok: Token, after: list[Token], named: bool = True) -> Segment:
     nxt = after[0] if after else None
-    label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text) and not _dated_name(after)
+    label_is_name = named and nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.name is not None:
         out.append(cur)
         if label_is_name:  # 服务对象满意度 ≥90%: the label printed as the indicator's name
@@ -720,8 +722,8 @@ def _packed_line_sides(segs: list[Segment]) -> dict[int, int]:
         labelled = [j for j in range(start, end) if segs[j].l2]
         if labelled:
             first = labelled[0]
-            key = squash(segs[first].l2[-1])
-            second = next((j for j in labelled[1:] if squash(segs[j].l2[-1]) == key), None)
+            key = _label(segs[first])
+            second = next((j for j in labelled[1:] if _label(segs[j]) == key), None)
             if second is not None:
                 before = sum(1 for j in range(first, second) if segs[j].name)
                 after = sum(1 for j in range(second, end) if segs[j].name)
@@ -741,9 +743,9 @@ def _opens_label_pair(segs: list[Segment], i: int) -> bool:
         return False
     if seg.name is not None and seg.value is None:  # a name still waiting for its value ends
         return False  # a row begun before (样品质量合格率 ≥95% | 质量指标 入库合格率 | 质量指标 …)
-    key = squash(seg.l2[-1])
-    before = next((s.l2[-1] for s in reversed(segs[max(0, i - 8) : i]) if s.l2), None)
-    return squash(segs[i + 1].l2[-1]) == key and (before is None or squash(before) != key)
+    key = _label(seg)
+    before = next((s for s in reversed(segs[max(0, i - 8) : i]) if s.l2), None)
+    return _label(segs[i + 1]) == key and (before is None or _label(before) != key)
 
 
 def _blank_between_rows(segs: list[Segment]) -> bool:
@@ -764,24 +766,24 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     label, named, after = segs[i : i + 3]
     if label.name or not label.l2 or not named.l2 or named.l1 or not named.name:
         return None
-    key = squash(label.l2[-1])
-    if squash(named.l2[-1]) != key:
+    key = _label(label)
+    if _label(named) != key:
         return None
     if after.l1:
         return "empty"
     if not after.l2 and after.name == named.name:
         return "merged"  # the same indicator again, unlabelled: the other column's copy
-    third = bool(after.l2) and squash(after.l2[-1]) == key and after.name is not None
+    third = bool(after.l2) and _label(after) == key and after.name is not None
     end = named.value_line or named.name_line
     if not cells or blank_rows:
         same_row = after.line == (end + 1 if cells else end)
     elif third:  # rows unseen: a third copy is the other column's unless every row has one
         fourth = segs[i + 3] if i + 3 < len(segs) else None
-        same_row = not (fourth and fourth.l2 and squash(fourth.l2[-1]) == key and fourth.name)
+        same_row = not (fourth and fourth.l2 and _label(fourth) == key and fourth.name)
     else:
         return None  # rows unseen: either reading may be wrong, so neither is taken
-    if after.l2:
-        return "merged" if third and same_row else (None if same_row else "empty")
+    if after.l2 and not third:  # the next row's own label: not this row's third copy
+        return None if same_row else "empty"
     return "merged" if same_row else "empty"
 
 

@@ -25,6 +25,18 @@ def _wrapped(lines: list[str]):
     return read_kpis(rows[:1], rows[1:], "wrapped")
 
 
+def _cells(cells: list[str], blank_between_rows: list[int] = ()):
+    """read_kpis on one cell per line, the header first; a blank line before each given cell."""
+    rows, line = [], 0
+    for i, text in enumerate(cells):
+        line += 2 if i in blank_between_rows else 1
+        rows.append(Row(line, line, (text,), text))
+    return read_kpis(rows[:6], rows[6:], "cells")
+
+
+_STREAM_HEADER = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"]
+
+
 def _triples(kpis):
     return [(k.level2, k.level3, k.value) for k in kpis]
 
@@ -251,11 +263,9 @@ def test_a_short_name_after_a_numbered_value_under_an_unnumbered_name_is_the_nex
 
 
 def test_one_cell_per_line_2021_template_keeps_the_columns_apart_after_its_first_level_cost():
-    cells = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值",
-             "成本指标", "经济成本指标", "人均培训成本", "≤800元/人", "经济成本指标", "人均培训成本", "≤800元/人",
-             "培训总成本", "≤300万元", "培训总成本", "≤100万元"]
-    rows = [Row(i, i, (t,), t) for i, t in enumerate(cells, 1)]
-    period, annual, _ = read_kpis(rows[:6], rows[6:], "cells")
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "成本指标", "经济成本指标", "人均培训成本", "≤800元/人", "经济成本指标", "人均培训成本", "≤800元/人",
+        "培训总成本", "≤300万元", "培训总成本", "≤100万元"])
     assert [(k.level1, k.level2, k.level3, k.value) for k in period] == [
         ("成本指标", "经济成本指标", "人均培训成本", "≤800元/人"), ("成本指标", "经济成本指标", "培训总成本", "≤300万元")]
     assert [k.value for k in annual] == ["≤800元/人", "≤100万元"]
@@ -440,18 +450,6 @@ def test_segments_of_a_row_keep_label_name_value_order():
 )
 def test_content_kind_tells_costs_from_money_and_dates(name, value, kind):
     assert content_kind(name, value) == kind
-
-
-def _cells(cells: list[str], blank_between_rows: list[int] = ()):
-    """read_kpis on one cell per line, the header first; a blank line before each given cell."""
-    rows, line = [], 0
-    for i, text in enumerate(cells):
-        line += 2 if i in blank_between_rows else 1
-        rows.append(Row(line, line, (text,), text))
-    return read_kpis(rows[:6], rows[6:], "cells")
-
-
-_STREAM_HEADER = ["二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"]
 
 
 def test_a_label_written_into_two_cells_is_one_columns_label_in_a_stream():
