@@ -194,8 +194,9 @@ def unpack(seg: Segment, glued: bool = False) -> list[Segment]:
         return [seg]
     if not seg.value or " " not in seg.value:
         # one cell of pairs; with a value, the last pair's figure was read as the cell's value
-        packed = f"{seg.name} {seg.value}" if seg.value else seg.name
-        pairs = _packed_pairs(packed) if " " in seg.name else []  # pairs need a space
+        pairs = []
+        if " " in seg.name:  # pairs need a space (most names: no string built, no split)
+            pairs = _packed_pairs(f"{seg.name} {seg.value}" if seg.value else seg.name)
         if len(pairs) < (3 if seg.value else 2):  # the usual row: one name, one value
             return [_with_glued_value(seg) if glued and not seg.value else seg]
         names, values = [n for n, _ in pairs], [v for _, v in pairs]
@@ -377,6 +378,7 @@ def _dated_name(after: list[Token]) -> bool:
     short by the PDF where it reads as a date, and its value; not the label's own value."""
     return (
         len(after) == 2
+        and "月" in after[0].text  # asked of every label: the cheap test first
         and after[0].label is None
         and after[1].label is None
         and YEAR_MONTH.fullmatch(squash(after[0].text)) is not None
