@@ -123,8 +123,10 @@ def is_value_like(text: str) -> bool:
     return is_figure(text) or len(squash(text)) <= 4
 
 
-def tokenize(row: Row, positions: bool = True) -> list[Token]:
-    """Cells of a row as tokens, with labels recognised and glued label/name/figure cells split."""
+def tokenize(row: Row, positions: bool = True, glued: bool = False) -> list[Token]:
+    """Cells of a row as tokens, with labels recognised and glued label/name cells split. With
+    `glued` (pdftotext, whose cells can run together) a figure glued to a name is split off too;
+    where the converter kept cells apart, a cell such as 分辨率像素值不低于2.1MP is one value."""
     tokens: list[Token] = []
     line = row.line
     for col, cell in enumerate(row.cells):
@@ -133,9 +135,19 @@ def tokenize(row: Row, positions: bool = True) -> list[Token]:
         for text, label in _cell_parts(cell):
             if positions:
                 tokens.append(_new(Token, (col, text, label, line)))
-            else:
+            elif glued and not _names_before(tokens):
                 tokens.extend(_split_figure(Token(None, text, label, line)))
+            else:
+                tokens.append(Token(None, text, label, line))
     return tokens
+
+
+def _names_before(tokens: list[Token]) -> bool:
+    """The row's last two tokens are a label or value, then a name: a cell after that name on
+    its line is its value, whole (视频分辨率 | 分辨率像素值不低于2.1MP), not a name glued to a figure."""
+    if not tokens or tokens[-1].label is not None or is_value_like(tokens[-1].text):
+        return False
+    return len(tokens) < 2 or tokens[-2].label is not None or is_figure(tokens[-2].text)
 
 
 @lru_cache(maxsize=65536)
@@ -462,7 +474,7 @@ def read_kpis(
         two_sided = columns.two_sided or _looks_two_sided(parsed)
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
-        tokens = [t for row in rows for t in tokenize(row, positions=False)]
+        tokens = [t for row in rows for t in tokenize(row, False, mode == "wrapped")]
         if mode == "wrapped":
             tokens = rejoin_wrapped_rows(rejoin_wrapped_labels(tokens))
         tokens = interleave_packed(split_glued_cells(join_split_tokens(header, tokens)))

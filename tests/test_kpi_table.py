@@ -568,3 +568,37 @@ def test_a_text_line_packing_rows_of_both_columns_splits_at_the_labels_second_co
     period, annual, _ = _wrapped(lines)
     assert [k.value for k in period] == ["≥1家", "≥20家", "≥1300家", "≥90%"]
     assert [k.value for k in annual] == ["≥1家", "≥1000家", "≥95%"]
+
+
+def test_a_packed_cell_of_names_and_its_cell_of_figures_pair_up_in_one_cell_per_line():
+    """k names on one line and k figures on the next (one cell per line of a packed pair of
+    cells): the figures' line is one value cell, not a name with its last figure split off."""
+    packed = ["微信平台维护更新 科普视频 防灾减灾等 印刷并配发挂图 农村微课堂", "≥50期 ≥50部 ≥40套 ≥2500套 ≥800期"]
+    period, annual, _ = _cells(_STREAM_HEADER + ["数量指标", *packed, "数量指标", *packed])
+    expected = [("数量指标", name, value) for name, value in zip(packed[0].split(), packed[1].split())]
+    assert _triples(period) == expected
+    assert _triples(annual) == expected
+
+
+def test_a_value_cell_ending_in_a_figure_stays_whole_where_each_cell_has_its_own_line():
+    """One cell per line keeps cells apart: 分辨率像素值不低于2.1MP is the value as printed,
+    not a name glued to a figure (only pdftotext runs cells together)."""
+    row = ["质量指标", "视频分辨率", "分辨率像素值不低于2.1MP"]
+    period, annual, _ = _cells(_STREAM_HEADER + row + row)
+    assert _triples(period) == _triples(annual) == [("质量指标", "视频分辨率", "分辨率像素值不低于2.1MP")]
+
+
+def test_a_pdftotext_cell_after_a_name_on_its_line_is_that_names_value_whole():
+    """pdftotext, 视频分辨率 分辨率像素值不低于2.1MP: a text ending in a figure right after a name
+    on the same line is the name's value; a name glued to its figure after a value is still cut."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "产出指标",
+        "质量指标 视频分辨率 分辨率像素值不低于2.1MP 质量指标 项目验收合格率 ≥90%",
+        "项目验收合格率 ≥90% 视频分辨率 分辨率像素值不低于2.1MP",
+        "时效指标 按省厅规定时限完成1年 时效指标 按省厅规定时限完成 1年",
+    ])
+    assert _triples(period) == [("质量指标", "视频分辨率", "分辨率像素值不低于2.1MP"),
+                                ("质量指标", "项目验收合格率", "≥90%"), ("时效指标", "按省厅规定时限完成", "1年")]
+    assert _triples(annual) == [("质量指标", "项目验收合格率", "≥90%"),
+                                ("质量指标", "视频分辨率", "分辨率像素值不低于2.1MP"), ("时效指标", "按省厅规定时限完成", "1年")]
