@@ -135,11 +135,23 @@ def tokenize(row: Row, positions: bool = True, glued: bool = False) -> list[Toke
         for text, label in _cell_parts(cell):
             if positions:
                 tokens.append(_new(Token, (col, text, label, line)))
+            elif tokens and (joined := _joined_label(tokens[-1], text)):
+                tokens[-1] = joined
             elif glued and not _names_before(tokens):
                 tokens.extend(_split_figure(Token(None, text, label, line)))
             else:
                 tokens.append(Token(None, text, label, line))
     return tokens
+
+
+def _joined_label(prev: Token, text: str) -> Token | None:
+    """服务对象 | 满意度 on one line of a stream: the label 服务对象满意度, split at the space a
+    wrapped cell leaves (pdftotext prints it as two words), not a name followed by a label."""
+    if prev.label is not None:
+        return None
+    joined = squash(prev.text) + squash(text)
+    info = level_labels().get(joined)
+    return prev._replace(text=joined, label=info) if info else None
 
 
 def _names_before(tokens: list[Token]) -> bool:

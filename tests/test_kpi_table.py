@@ -602,3 +602,17 @@ def test_a_pdftotext_cell_after_a_name_on_its_line_is_that_names_value_whole():
                                 ("质量指标", "项目验收合格率", "≥90%"), ("时效指标", "按省厅规定时限完成", "1年")]
     assert _triples(annual) == [("质量指标", "项目验收合格率", "≥90%"),
                                 ("质量指标", "视频分辨率", "分辨率像素值不低于2.1MP"), ("时效指标", "按省厅规定时限完成", "1年")]
+
+
+def test_a_label_split_at_a_wrap_space_on_its_line_is_one_label_in_pdftotext():
+    """满意度 指标 服务对象 满意度 用水便利度 便利: pdftotext prints the wrapped label cell
+    服务对象 满意度 as two words; together they are the label, not an indicator named 服务对象."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "效益指标 社会效益 单位正常开馆 达成 社会效益 单位正常开馆 达成",
+        "满意度 指标 服务对象 满意度 用水便利度 便利 服务对象 满意度 用水便利度 便利",
+        "用电便利度 便利 用电便利度 便利",
+    ])
+    expected = [("社会效益", "单位正常开馆", "达成"), ("服务对象满意度", "用水便利度", "便利"),
+                ("服务对象满意度", "用电便利度", "便利")]
+    assert _triples(period) == _triples(annual) == expected
