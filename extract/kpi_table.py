@@ -300,7 +300,7 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
             named = not (value_cols and _value_beyond(after, value_cols)) and not _dated_name(after)
             cur = _on_level2(out, cur, tok, after, named)
         else:
-            cur = _on_text(out, cur, tok, nxt)
+            cur = _on_text(out, cur, tok, nxt, value_cols)
     if not cur.empty():
         out.append(cur)
     return out
@@ -437,18 +437,32 @@ def _on_level2(out: list[Segment], cur: Segment, tok: Token, after: list[Token],
     return cur
 
 
-def _on_text(out: list[Segment], cur: Segment, tok: Token, nxt: Token | None) -> Segment:
+def _on_text(
+    out: list[Segment], cur: Segment, tok: Token, nxt: Token | None, value_cols: frozenset[int] = frozenset()
+) -> Segment:
     if cur.value is not None and squash(tok.text) == squash(cur.value):
         return cur  # a value cell printed twice by the converter
     if cur.name is None:
         cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line
         return cur
+    if cur.value is None and squash(tok.text) == squash(cur.name) and not is_value_like(tok.text):
+        if _merged_copy(cur, tok, value_cols):
+            return cur
+        out.append(cur)  # the other column's row of the same name; its value is what follows, if any
+        value = None if nxt is not None and nxt.label is None and is_value_like(nxt.text) else ""
+        return Segment(name=tok.text, value=value, col=tok.col, line=tok.line, name_line=tok.line)
     starts_next = nxt is not None and nxt.label is None and is_figure(nxt.text)
     if cur.value is None and not (starts_next and not is_value_like(tok.text)):
         cur.value, cur.value_line = tok.text, tok.line
         return cur
     out.append(cur)
     return Segment(name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)
+
+
+def _merged_copy(cur: Segment, tok: Token, value_cols: frozenset[int]) -> bool:
+    """A name's copy in the next column or in a value column is one merged cell written into
+    each column it spans (docling), not the other column's row of that name."""
+    return tok.col is not None and cur.col is not None and (tok.col == cur.col + 1 or tok.col in value_cols)
 
 
 @dataclass(frozen=True)

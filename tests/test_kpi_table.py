@@ -616,3 +616,29 @@ def test_a_label_split_at_a_wrap_space_on_its_line_is_one_label_in_pdftotext():
     expected = [("社会效益", "单位正常开馆", "达成"), ("服务对象满意度", "用水便利度", "便利"),
                 ("服务对象满意度", "用电便利度", "便利")]
     assert _triples(period) == _triples(annual) == expected
+
+
+def test_a_name_repeated_into_its_value_column_by_docling_has_no_value():
+    """docling writes a merged cell's text into every column it spans: 公民科学素质水平 |
+    公民科学素质水平 is a name with no value, not a value equal to its name."""
+    period, annual, _ = _read(
+        "\t效益指标\t社会效益\t公民科学素质水平\t公民科学素质水平\t社会效益\t公民科学素质水平\t公民科学素质水平\n"
+        "\t\t\t带动就业\t带动\t\t带动就业\t带动\n"
+    )
+    assert _triples(period) == _triples(annual) == [("社会效益", "公民科学素质水平", ""), ("社会效益", "带动就业", "带动")]
+
+
+def test_a_name_printed_by_both_columns_without_a_value_is_one_indicator_in_each():
+    """pdftotext, 1.发布科技信息… 1.发布科技信息…: the same long name twice on a line is the two
+    columns' rows of it, neither the other's value; a figure after the second copy is its value."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "效益指标 社会效益指标 社会效益指标",
+        "1.发布科技信息，科技各方面政策及时宣传扩大 1.发布科技信息，科技各方面政策及时宣传扩大",
+        "2.提升科技创新社会影响力有效提升 2.提升科技创新社会影响力有效提升",
+        "科技型企业服务覆盖率 科技型企业服务覆盖率 ≥60%",
+    ])
+    assert [(k.level3, k.value) for k in period] == [
+        ("1.发布科技信息，科技各方面政策及时宣传扩大", ""), ("2.提升科技创新社会影响力有效提升", ""), ("科技型企业服务覆盖率", "")]
+    assert [(k.level3, k.value) for k in annual] == [
+        ("1.发布科技信息，科技各方面政策及时宣传扩大", ""), ("2.提升科技创新社会影响力有效提升", ""), ("科技型企业服务覆盖率", "≥60%")]
