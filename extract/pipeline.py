@@ -17,6 +17,7 @@ from budgetkg.extract.gc_pause import gc_paused
 from budgetkg.extract.load import SUFFIXES, load_document
 from budgetkg.extract.model import Document, Issue, Record
 from budgetkg.extract.perf_table import find_blocks, kpi_mode, read_projects
+from budgetkg.extract.project_list import find_project_lists, read_project_list
 from budgetkg.extract.read import UnreadableInput
 from budgetkg.extract.segment import segment
 
@@ -34,9 +35,15 @@ def extract_document(doc: Document) -> Record:
     """Everything one disclosure yields, from its normalized rows."""
     rows = doc.rows
     budget = extract_budget_tables(rows)
-    blocks = find_blocks(rows)
+    lists = find_project_lists(rows) if kpi_mode(doc.family) == "columns" else []
+    blocks = [b for b in find_blocks(rows) if not any(a <= b[0] < z for a, z in lists)]
     projects, project_issues = read_projects(rows, doc.family, blocks)
-    if not blocks:  # said like the missing budget tables: a cut-off file often ends before them
+    for start, end in lists:
+        listed, issues = read_project_list(rows, start, end)
+        projects += listed
+        project_issues += issues
+    projects.sort(key=lambda p: p.line)
+    if not blocks and not lists:  # said like the missing budget tables: a cut-off file often ends before them
         project_issues.append(Issue(None, "no 项目支出绩效目标表 found"))
     projects = add_text_citations(projects, rows)
     dept_kpis, dept_issues, dept_span = read_department_kpis(rows, kpi_mode(doc.family))
@@ -48,7 +55,7 @@ def extract_document(doc: Document) -> Record:
         project_budget_lines=budget.project_budget_lines,
         department_kpis=dept_kpis,
         performance_projects=tuple(projects),
-        sections=tuple(segment(rows, _table_spans(doc, blocks, dept_span))),
+        sections=tuple(segment(rows, _table_spans(doc, blocks + lists, dept_span))),
         issues=tuple(budget.issues) + tuple(project_issues) + tuple(dept_issues),
         family=doc.family,
         encoding=doc.encoding,
