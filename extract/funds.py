@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Funds
@@ -24,16 +24,19 @@ SEPARATORS = re.compile(r"[\s,，]")
 FUND_KEYS = re.compile(
     r"(?P<period_total>实施期资金总额|实施期资金|中期资金总额|中期资金)"
     r"|(?P<annual_total>年度资金总额|年度资金)"
+    r"|(?P<joint>中央[和及与、]省级?|省级?[和及与、]市)"  # 中央和省级补助资金: neither source alone
     r"|(?P<central>中央)"
-    r"|(?P<provincial>省级|省财政)"
-    r"|(?P<city_county>市县|市[(（]区[)）]|县[(（]区[)）]|县[(（]市[)）]|市级|区级|县级|市区)"
-    r"|(?P<self_raised>自筹)"
+    r"|(?P<provincial>省级|省财政|省补助|自治区)"
+    r"|(?P<city_county>市县|市[(（][区州][)）]|县[(（]区[)）]|县[(（]市(?:、区)?[)）]|市级|区级|县级|市区|盟市|[市县区]本级)"
+    r"|(?P<self_raised>自筹|自有资金)"
     r"|(?P<other>其他资金|其它资金)"
     r"|(?P<fiscal>财政拨款)"
     r"|(?P<total>资金总额)"
 )
 GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?(?:亿元|万元|元)?)$")
 SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
+PLACEHOLDERS = frozenset(["—", "——", "-", "--", "－", "/", "／", "\\", "无"])  # a figure cell left empty
+NO_FIGURE = "\x00"  # stands for a blank figure cell (see _mark_blank_figures)
 
 
 def parse_amount(text: str) -> int | float | None:
@@ -45,22 +48,59 @@ def parse_amount(text: str) -> int | float | None:
     return int(value) if value.is_integer() and "." not in s else value
 
 
-def read_funds(cells: Iterable[str]) -> tuple[Funds, Funds]:
-    """(implementation-period funds, annual funds) in 元 from the cells of the funds rows."""
+def read_funds(
+    cells: Iterable[str], lines: Sequence[int] | None = None, default_scale: int = 1
+) -> tuple[Funds, Funds]:
+    """(implementation-period funds, annual funds) in 元 from the cells of the funds rows
+    (`lines`: the line of each cell, where blank figure cells can be told from them;
+    `default_scale`: the unit stated outside the cells, 10**4 for 单位：万元 above the table)."""
     cells = list(cells)
-    found = _collect(cells, _scale(cells))
+    if lines is not None:
+        cells = _mark_blank_figures(cells, list(lines))
+    found = _collect(cells, _scale(cells, default_scale))
     sides = _split_sources(found)
     period = Funds(total=_first(found["period_total"]), **sides[0])
     annual = Funds(total=_first(found["annual_total"]), **sides[1])
     return period, annual
 
 
-def _collect(cells: Iterable[str], scale: int = 1) -> dict[str, list[int | float]]:
-    """Figures per fund key in 元 (`scale`: the table's unit), in the order the labels were printed."""
-    found: dict[str, list[int | float]] = defaultdict(list)
+def _mark_blank_figures(cells: list[str], lines: list[int]) -> list[str]:
+    """A line of two or more fund labels and no figure, followed by a line with labels of its
+    own (其中：中央财政资金 | ⎵ | 其中：中央财政资金 | ⎵, then 省级财政资金 | 0 | …): its figure
+    cells are blank, so each of its labels takes NO_FIGURE, not the next line's first figure.
+    (Labels on one line and their figures on the next are a line of labels before figures.)"""
+    rows: list[list[str]] = []
+    for i, cell in enumerate(cells):
+        if i and lines[i] == lines[i - 1]:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    out: list[str] = []
+    for n, row in enumerate(rows):
+        labels = [c for c in row if FUND_KEYS.search(squash(c))]
+        blank = (
+            len(labels) >= 2
+            and len(labels) == len(row)
+            and n + 1 < len(rows)
+            and any(FUND_KEYS.search(squash(c)) for c in rows[n + 1])
+        )
+        for cell in row:
+            out.append(cell)
+            if blank:
+                out.append(NO_FIGURE)
+    return out
+
+
+def _collect(cells: Iterable[str], scale: int = 1) -> dict[str, list[int | float | None]]:
+    """Figures per fund key in 元 (`scale`: the table's unit), in the order the labels were
+    printed; None for a label whose figure is blank or a placeholder (—, /)."""
+    found: dict[str, list[int | float | None]] = defaultdict(list)
     waiting: deque[str] = deque()
     buffer = ""
     for cell in _unglued(cells):
+        if waiting and (cell == NO_FIGURE or squash(cell) in PLACEHOLDERS):
+            found[waiting.popleft()].append(None)
+            continue
         amount = _amount(cell, scale)
         if amount is not None and waiting:
             found[waiting.popleft()].append(amount)
@@ -83,13 +123,13 @@ def _amount(cell: str, scale: int) -> int | float | None:
     return _in_yuan(value, UNIT_SCALE[m.group(2)])
 
 
-def _scale(cells: list[str]) -> int:
-    """万元 or 亿元 where the funds are printed in them (项目资金（万元）, 金额单位：万元), else 1:
-    the record's funds are in 元, whatever unit the table used."""
+def _scale(cells: list[str], default: int = 1) -> int:
+    """万元 or 亿元 where the funds are printed in them (项目资金（万元）, 金额单位：万元), else
+    `default`: the record's funds are in 元, whatever unit the table used."""
     for cell in cells:
         if ("亿元" in cell or "万元" in cell) and not AMOUNT_IN_UNIT.match(squash(cell)):  # 360万元 is
             return 10**8 if "亿元" in cell else 10**4  # an amount with its own unit, not the table's
-    return 1
+    return default
 
 
 def _in_yuan(value: int | float, scale: int) -> int | float:
@@ -111,7 +151,7 @@ def _unglued(cells: Iterable[str]):
             yield cell
 
 
-def _first(values: list[int | float]) -> int | float | None:
+def _first(values: list[int | float | None]) -> int | float | None:
     return values[0] if values else None
 
 
@@ -119,7 +159,7 @@ def _split_sources(found: dict[str, list[int | float]]) -> tuple[dict, dict]:
     """Source figures for each side; a single column goes to the total it adds up to."""
     period: dict = {k: None for k in SOURCES}
     annual: dict = {k: None for k in SOURCES}
-    single = {k: found[k][0] for k in SOURCES if len(found.get(k, ())) == 1}
+    single = {k: found[k][0] for k in SOURCES if len(found.get(k, ())) == 1 and found[k][0] is not None}
     for key in SOURCES:
         values = found.get(key, [])
         if len(values) >= 2:

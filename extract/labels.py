@@ -105,10 +105,10 @@ _HEADER_PATTERNS = [
 ]
 
 
-# The patterns by the first glyph of their label, in the order above: a cell is only tried
-# against the labels that can open it.
+# The patterns by the first glyph of their label, longest label first (主管部门编码 before
+# 主管部门, whatever their fields): a cell is only tried against the labels that can open it.
 _HEADER_BY_FIRST: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {}
-for _entry in _HEADER_PATTERNS:
+for _entry in sorted(_HEADER_PATTERNS, key=lambda entry: -len(entry[1])):
     _HEADER_BY_FIRST.setdefault(_entry[1][0], []).append(_entry)
 
 

@@ -34,6 +34,10 @@ KPI_COLUMN = "绩效指标"  # the heading of the indicator rows' first column, 
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
 HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
 SUPERVISING = re.compile(r"^\s*(?:(\d+)\s*[-－—–_]+|[\[［【(（](\d+)[\]］】)）])\s*(.*)$")  # 203-… or [161]…
+# The code written without a dash or bracket: 110 太原市… (or its own cell, 107 | 宜昌市…), or after
+# the name: 长治市…118, 吕梁市…（131）. A department's name holds no run of two to six digits.
+CODE_BEFORE = re.compile(r"^\s*(\d{2,6})\s*([\u4e00-\u9fff].*)$")
+CODE_AFTER = re.compile(r"^(.*[\u4e00-\u9fff])\s*[\[［【(（]?(\d{2,6})[\]］】)）]?\s*$")
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal", "goal_period", "goal_annual")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
@@ -41,6 +45,8 @@ YEAR_SPAN = re.compile(r"^[(（][\d年月\s—\-–~～至]+[)）]$")  # 中期�
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear …
 LOOKAHEAD_CELLS = 16  # … or cells, where 6 rows hold fewer
 HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit
+UNIT_LINE_WINDOW = 3  # rows above a table where its 单位：万元 line may be printed
+UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(万元|亿元|元)")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class HeaderFields:
 
     cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     funds: list[str] = field(default_factory=list)
+    funds_lines: list[int] = field(default_factory=list)  # the line of each funds cell
+    funds_unit: bool = False  # the funds label states its unit: 项目资金（元）
 
     def text(self, name: str) -> str | None:
         parts = [t for _, t in self.cells.get(name, []) if t]
@@ -181,10 +189,12 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
             if hit:
                 current, cell = hit[0], hit[2]
                 fields.cells.setdefault(current, [])
+                fields.funds_unit = fields.funds_unit or (current == "funds" and "元" in hit[1])
             if not cell or current is None:
                 continue
             if current == "funds":
                 fields.funds.append(cell)
+                fields.funds_lines.append(row.line)
             elif current == "goal_columns" or fields.cells[current][-1:] != [(row.line, cell)]:
                 # docling repeats a merged cell in each column it spans: once is enough, but
                 # under 实施期目标 | 年度目标 each column's goal counts, the same or not
@@ -210,7 +220,16 @@ def unshift_header(fields: HeaderFields) -> HeaderFields:
         moved["attribute"] = []
         if len(attribute) > 1 and not fields.text("implementing_unit"):
             moved["implementing_unit"] = attribute[1:2]
-    return HeaderFields(moved, fields.funds)
+    return HeaderFields(moved, fields.funds, fields.funds_lines, fields.funds_unit)
+
+
+def unit_scale(rows: Sequence[Row]) -> int:
+    """元 per unit named by a 单位：万元 (金额单位：元) line among `rows`; 1 where none is."""
+    for row in rows:
+        m = UNIT_LINE.search(row.key) if "单位" in row.text else None
+        if m:
+            return {"万元": 10**4, "亿元": 10**8}.get(m.group(1), 1)
+    return 1
 
 
 def kpi_mode(family: str | None) -> str:
@@ -218,16 +237,21 @@ def kpi_mode(family: str | None) -> str:
     return {"pdftotext": "wrapped", "text": "wrapped", "cell-per-line": "cells"}.get(family or "", "columns")
 
 
-def read_project(rows: Sequence[Row], family: str | None = None) -> tuple[PerformanceProject, list[Issue]]:
-    """One performance table into a record."""
+def read_project(
+    rows: Sequence[Row], family: str | None = None, unit_above: int = 1
+) -> tuple[PerformanceProject, list[Issue]]:
+    """One performance table into a record (`unit_above`: 元 per unit of a 单位：万元 line
+    printed above the table, for funds whose label and cells state no unit)."""
     block = split_block(rows)
     fields = unshift_header(read_header(recentre(block.rows)))
-    period_funds, annual_funds = read_funds(fields.funds)
+    scale = 1 if fields.funds_unit else unit_above
+    period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)
     period_kpis, annual_kpis, kpi_issues = read_kpis(
         block.kpi_header, block.kpi_rows, kpi_mode(family), two_columns
     )
     code, dept = _supervising(fields.text("supervising"))
+    code = code or _code(fields.text("supervising_code"))
     texts, spans = _texts(fields)
     legal = find_citations(fields.cells.get("legal_basis", []), "legal_basis")
     project = PerformanceProject(
@@ -261,7 +285,19 @@ def _supervising(text: str | None) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     m = SUPERVISING.match(text)
-    return (m.group(1) or m.group(2), m.group(3) or None) if m else (None, text)
+    if m:
+        return m.group(1) or m.group(2), m.group(3) or None
+    if m := CODE_BEFORE.match(text):
+        return m.group(1), m.group(2).strip()
+    if m := CODE_AFTER.match(text):
+        return m.group(2), m.group(1).strip()
+    return None, text
+
+
+def _code(text: str | None) -> str | None:
+    """主管部门编码 printed under a label of its own: its digits."""
+    m = re.search(r"\d{2,6}", text or "")
+    return m.group(0) if m else None
 
 
 def _texts(fields: HeaderFields) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
@@ -298,8 +334,11 @@ def read_projects(
     """Every performance table of a document, in document order (`blocks` from find_blocks)."""
     projects, issues = [], []
     first_seen: dict[tuple[str, str | None], int] = {}
+    previous_end = 0
     for start, end in find_blocks(rows) if blocks is None else blocks:
-        project, found = read_project(rows[start:end], family)
+        above = rows[max(previous_end, start - UNIT_LINE_WINDOW) : start]
+        project, found = read_project(rows[start:end], family, unit_scale(above))
+        previous_end = end
         projects.append(project)
         issues.extend(found)
         if project.name:

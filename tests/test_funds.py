@@ -104,3 +104,48 @@ def test_a_generated_side_by_side_funds_table_reads_back(amounts, glued):
     sources = ("central", "provincial", "city_county", "self_raised", "other")
     assert [getattr(period, s) for s in sources] == amounts[2::2]
     assert [getattr(annual, s) for s in sources] == amounts[3::2]
+
+
+def test_a_row_of_labels_whose_figure_cells_are_blank_takes_no_figure_from_the_row_below():
+    """其中：中央财政资金 | ⎵ | 其中：中央财政资金 | ⎵ then 省级 | 0 | 省级 | 0: the blank cells
+    are the 中央 figures; the row's labels do not wait for the 省级 or 市县 figures below."""
+    rows = [
+        ["实施期资金总额：", "12,000,000", "年度资金总额：", "12,000,000"],
+        ["其中：中央财政资金", "其中：中央财政资金"],
+        ["省级财政资金", "0", "省级财政资金", "0"],
+        ["市县（区）财政资金", "12,000,000", "市县（区）财政资金", "12,000,000"],
+    ]
+    cells = [c for row in rows for c in row]
+    lines = [n for n, row in enumerate(rows, 1) for _ in row]
+    period, annual = read_funds(cells, lines)
+    assert (period.central, period.provincial, period.city_county) == (None, 0, 12000000)
+    assert (annual.central, annual.provincial, annual.city_county) == (None, 0, 12000000)
+
+
+def test_labels_on_one_row_and_their_figures_on_the_next_are_not_blank():
+    period, annual = read_funds(["实施期资金总额:", "年度资金总额:", "46,500,000", "15,500,000"], [1, 1, 2, 2])
+    assert (period.total, annual.total) == (46500000, 15500000)
+
+
+@pytest.mark.parametrize("placeholder", ["—", "/", "-", "－", "无"])
+def test_a_placeholder_in_a_figure_cell_is_no_figure(placeholder):
+    cells = ["其中：中央财政资金", placeholder, "其中：中央财政资金", placeholder,
+             "市县（区）财政资金", "10,000,000", "市县（区）财政资金", "10,000,000"]
+    period, annual = read_funds(cells)
+    assert (period.central, annual.central) == (None, None)
+    assert (period.city_county, annual.city_county) == (10000000, 10000000)
+
+
+@pytest.mark.parametrize("label, source", [
+    ("自治区财政资金", "provincial"), ("省补助资金", "provincial"), ("盟市财政资金", "city_county"),
+    ("市本级资金", "city_county"), ("县（市、区）财政资金", "city_county"), ("单位自有资金", "self_raised"),
+])
+def test_other_provinces_names_of_a_source_are_that_source(label, source):
+    period, annual = read_funds(["实施期资金总额：", "500,000", "年度资金总额：", "500,000", label, "500,000", label, "500,000"])
+    assert getattr(period, source) == getattr(annual, source) == 500000
+
+
+def test_a_joint_source_label_gives_its_figure_to_neither_source():
+    """中央和省级补助资金 300万: the split between them is not printed."""
+    period, annual = read_funds(["年度资金总额：", "3,000,000", "中央和省级补助资金", "3,000,000", "市级财政资金", "0"])
+    assert (annual.total, annual.central, annual.provincial, annual.city_county) == (3000000, None, None, 0)

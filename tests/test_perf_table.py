@@ -97,3 +97,43 @@ def test_prose_that_opens_with_a_labels_words_is_not_taken_for_the_label():
     [project], _ = read_projects(tsv_rows(prose))
     assert project.texts["overview"] == "支持示例科技活动，\n项目单位负责组织专家评审，\n资金来源为省级财政。"
     assert project.implementing_unit == "山西省科学技术厅"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("cells, code, dept", [
+    ("110 太原市科学技术局", "110", "太原市科学技术局"),
+    ("107\t宜昌市科学技术局", "107", "宜昌市科学技术局"),  # the code in a cell of its own
+    ("长治市科学技术局\t118", "118", "长治市科学技术局"),
+    ("吕梁市科学技术局（131）", "131", "吕梁市科学技术局"),
+    ("[161]科学技术部", "161", "科学技术部"),
+])
+def test_the_supervising_code_is_read_before_or_after_the_name_with_or_without_a_separator(cells, code, dept):
+    [project], _ = read_projects(tsv_rows(TABLE.replace("203-山西省科学技术厅", cells)))
+    assert (project.supervising_code, project.supervising_dept) == (code, dept)
+
+
+def test_other_templates_labels_for_period_legal_basis_and_the_code_are_read():
+    """项目期限 (not 项目期 and 限1年), 项目立项依据, 主管部门编码 under a label of its own."""
+    table = (TABLE.replace("项目期\t\t99年", "项目期限\t\t1年").replace("立项依据", "项目立项依据")
+             .replace("203-山西省科学技术厅\t\t实施单位", "山西省科学技术厅\t主管部门编码\t203\t实施单位"))
+    [project], _ = read_projects(tsv_rows(table))
+    assert (project.period, project.supervising_code, project.supervising_dept) == ("1年", "203", "山西省科学技术厅")
+    assert [c.doc_number for c in project.legal_bases] == ["晋政办发〔2021〕42号", None]
+
+
+def test_prose_opening_with_a_period_labels_words_stays_in_its_field():
+    table = TABLE.replace("项目设立必要性\t\t必要。", "项目实施计划\t\t项目实施周期一般为3至5年。")
+    [project], _ = read_projects(tsv_rows(table))
+    assert (project.period, project.texts["plan"]) == ("99年", "项目实施周期一般为3至5年。")
+
+
+def test_funds_in_the_unit_a_line_above_the_table_states_when_the_label_states_none():
+    table = TABLE.replace("(2026年度)\n", "单位：万元\n").replace("项目资金 (元)", "项目资金")
+    table = table.replace("1,000,000", "100.00").replace("500,000", "50.5")
+    [project], _ = read_projects(tsv_rows(table))
+    assert (project.period_funds.total, project.annual_funds.total, project.annual_funds.provincial) == (
+        1000000, 505000, 505000)
+    labelled, _ = read_projects(tsv_rows(TABLE.replace("(2026年度)\n", "单位：万元\n")))
+    assert labelled[0].period_funds.total == 1000000  # 项目资金 (元): the label's unit wins
