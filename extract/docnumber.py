@@ -55,8 +55,10 @@ _MARKERS = (
     "根据", "依据", "按照", "依照", "参照", "遵照", "落实", "贯彻", "执行", "结合", "详见",
     "以及", "及其", "印发", "下发", "转发", "通知", "文件", "规定", "要求", "意见", "办法",
     "批复", "方案", "的",  # not 精神: 中央精神文明建设办公室 is an issuer
+    "遵循", "对照", "其中", "按", "据", "以", "见", "即", "由",  # 按临财教…, 省政府以晋政函…
 )
 _MARKER_RE = re.compile("|".join(r"\s*".join(map(re.escape, m)) for m in _MARKERS))
+_ENUMERATOR = re.compile(r"\s*[一二三四五六七八九十]{1,3}\s*、")
 # A conjunction in front of a code joins it to what came before (…38号及晋财资…); no code
 # starts with one of these (not 并 or 和: 并财教 is Taiyuan's, 和顺县's codes start with 和).
 _CONJUNCTION = re.compile(r"[及与或暨]\s*(?=\S)")
@@ -237,6 +239,8 @@ def _issuer_start(text: str, bracket: int, floor: int) -> int | None:
 def _prose_end(run: str) -> int:
     """Offset in `run` after the words that precede the code (根据, …的通知, 及, a name)."""
     cut = max((mk.end() for mk in _MARKER_RE.finditer(run)), default=0)
+    if enumerator := _ENUMERATOR.match(run, cut):  # 一、临政发…: a list's number, no joint issuer
+        cut = enumerator.end()
     cut += _known_code_cut(run[cut:])
     while cut < len(run) and (run[cut].isspace() or run[cut] == "、"):
         cut += 1
