@@ -35,6 +35,8 @@ def _ucschar(cp: int) -> bool:
     """RFC 3987 ucschar: the non-ASCII code points an IRI path may hold literally."""
     if 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF:
         return True
+    if 0xE0000 <= cp < 0xE1000:  # plane 14 holds ucschar only from E1000 (tags, selectors: not)
+        return False
     return 0x10000 <= cp < 0xF0000 and (cp & 0xFFFF) < 0xFFFE
 
 
