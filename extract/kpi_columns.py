@@ -13,6 +13,7 @@ indicator (分值, 权重, 备注) are blanked, so their figures are not read as
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,12 +71,30 @@ def _beside(keys: list[str], i: int, headings: frozenset[str]) -> int | None:
 
 
 def ignored_columns(header: Sequence[Row]) -> frozenset[int]:
-    """Columns whose heading says they hold no part of an indicator (分值, 权重, 备注)."""
-    return frozenset(i for row in header for i, c in enumerate(row.cells) if squash(c) in IGNORED_HEADINGS)
+    """Columns whose heading says they hold no part of an indicator (分值, 权重, 备注), and any
+    column right of the indicator names whose heading is no indicator heading (是否核心指标,
+    指标解释, 评（扣）分标准): their cells are no indicators, nor the 年度 column group."""
+    out = set()
+    for row in header:
+        keys = [squash(c) for c in row.cells]
+        first = next((i for i, k in enumerate(keys) if k.startswith("三级指")), len(keys))
+        out.update(i for i, k in enumerate(keys) if k in IGNORED_HEADINGS or (i > first and k and not _names_part(k)))
+    return frozenset(out)
+
+
+def _names_part(key: str) -> bool:
+    """A heading of a column that holds a part of an indicator."""
+    return (
+        key.startswith(("一级指", "二级指", "三级指", "绩效指标"))
+        or _is_value_heading(key)
+        or key in _PART_HEADINGS
+        or key in JUDGEMENTS
+        or level_label(key) is not None
+    )
 
 
 def _is_value_heading(key: str) -> bool:
-    return key.startswith(("指标值", "目标值", "年度指标值", "指标目标值"))
+    return "指标值" in key or "目标值" in key
 
 
 def join_split_values(header: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
@@ -95,7 +114,7 @@ def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozen
         value = cells[split.value].strip()
         if split.comparator is not None and split.comparator < len(cells):
             comparator = cells[split.comparator].strip()
-            if comparator in PREFIX_COMPARATORS and not value.startswith(comparator):
+            if unicodedata.normalize("NFKC", comparator) in PREFIX_COMPARATORS and not value.startswith(comparator):
                 value = comparator + value
             cells[split.comparator] = ""
         if split.unit is not None and split.unit < len(cells):
@@ -107,6 +126,26 @@ def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozen
     if cells == list(row.cells):
         return row
     return Row(row.line, row.end_line, tuple(cells), " ".join(filter(None, cells)), row.heading)
+
+
+def mirror_two_values(header: Sequence[Row], rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    """One name column and two value columns, 实施期指标值 | 年度指标值: each row rewritten as the
+    two column groups the other templates print (… 三级指标 | 指标值 | 二级指标 | 三级指标 |
+    指标值), so the name and its 二级 label stand in both. Unchanged for any other header."""
+    for row in header:
+        keys = [squash(c) for c in row.cells]
+        names = [i for i, k in enumerate(keys) if k.startswith("三级指")]
+        values = [i for i, k in enumerate(keys) if _is_value_heading(k)]
+        if len(names) == 1 and len(values) == 2 and names[0] < values[0] and keys[values[1]].startswith("年度"):
+            name, period, annual = names[0], values[0], values[1]
+            order = [*range(period + 1), name - 1, name, annual]
+            return [_picked(r, order) for r in header], [_picked(r, order) for r in rows]
+    return list(header), list(rows)
+
+
+def _picked(row: Row, order: list[int]) -> Row:
+    cells = tuple(row.cells[i] if 0 <= i < len(row.cells) else "" for i in order)
+    return Row(row.line, row.end_line, cells, " ".join(filter(None, cells)), row.heading)
 
 
 def _headings(header: Sequence[Row]) -> set[str]:

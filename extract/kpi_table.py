@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from budgetkg.extract.kpi_columns import drop_scores, join_split_tokens, join_split_values
+from budgetkg.extract.kpi_columns import drop_scores, join_split_tokens, join_split_values, mirror_two_values
 from budgetkg.extract.kpi_levels import NUMBERED, Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
@@ -491,6 +491,8 @@ def read_kpis(
     "wrapped" (pdftotext: cells wrapped over lines) or "cells" (one cell per line). The last
     two are read as one stream of cells.
     """
+    if mode == "columns":
+        header, rows = mirror_two_values(header, rows)
     columns = header_columns(header)
     issues: list[Issue] = []
     if mode == "columns":

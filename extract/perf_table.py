@@ -45,6 +45,9 @@ YEAR_SPAN = re.compile(r"^[(（][\d年月\s—\-–~～至]+[)）]$")  # 中期�
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear …
 LOOKAHEAD_CELLS = 16  # … or cells, where 6 rows hold fewer
 HEADER_WINDOW = 16  # rows after the first indicator row where the indicator header may sit
+NOTE = re.compile(r"^\s*(注|说明|备注)\s*\d?\s*[:：]")
+# A title row between the indicators, after which the 年度 indicators follow as a table of their own.
+ANNUAL_PART = re.compile(r"^(年度绩效指标|年度指标|年度绩效目标|年度目标)[:：]?$")
 UNIT_LINE_WINDOW = 3  # rows above a table where its 单位：万元 line may be printed
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(万元|亿元|元)")
 
@@ -142,8 +145,13 @@ def split_block(rows: Sequence[Row]) -> Block:
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
     ids = {id(r) for r in header}
-    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(_lead_cell(r))]
+    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
+
+
+def _is_note(cell: str) -> bool:
+    """注：本表金额单位为万元。 under the indicators: a note, no indicator."""
+    return cell[:1] in "注说备" and bool(NOTE.match(cell))
 
 
 def _lead_cell(row: Row) -> str:
@@ -247,9 +255,15 @@ def read_project(
     scale = 1 if fields.funds_unit else unit_above
     period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)
+    period_rows, annual_rows = _annual_part(block.kpi_rows)
     period_kpis, annual_kpis, kpi_issues = read_kpis(
-        block.kpi_header, block.kpi_rows, kpi_mode(family), two_columns
+        block.kpi_header, period_rows, kpi_mode(family), two_columns
     )
+    if annual_rows:  # 实施期 and 年度 indicators printed as two tables, one after the other
+        annual_kpis, _, annual_issues = read_kpis(block.kpi_header, annual_rows, kpi_mode(family))
+        kpi_issues += annual_issues
+    elif not annual_kpis and _annual_only(block):
+        period_kpis, annual_kpis = (), period_kpis
     code, dept = _supervising(fields.text("supervising"))
     code = code or _code(fields.text("supervising_code"))
     texts, spans = _texts(fields)
@@ -272,6 +286,22 @@ def read_project(
         text_lines=spans,
     )
     return project, _issues(project, kpi_issues)
+
+
+def _annual_only(block: Block) -> bool:
+    """A table of one year only: 年度 goals or funds, and no 实施期 (中期) anywhere above its
+    indicators; its one column of indicators is the 年度 column. (Where the table names an
+    implementation period, one column is read as its 实施期 indicators.)"""
+    text = "".join(r.key for r in block.rows) + "".join(r.key for r in block.kpi_header)
+    return "年度" in text and "实施期" not in text and "中期" not in text
+
+
+def _annual_part(rows: Sequence[Row]) -> tuple[Sequence[Row], Sequence[Row]]:
+    """The indicator rows before and after a 年度绩效指标 title row printed alone between them."""
+    for i, row in enumerate(rows):
+        if i and len(row.filled) == 1 and ANNUAL_PART.match(row.key):
+            return rows[:i], rows[i + 1 :]
+    return rows, ()
 
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:

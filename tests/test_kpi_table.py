@@ -642,3 +642,36 @@ def test_a_name_printed_by_both_columns_without_a_value_is_one_indicator_in_each
         ("1.发布科技信息，科技各方面政策及时宣传扩大", ""), ("2.提升科技创新社会影响力有效提升", ""), ("科技型企业服务覆盖率", "")]
     assert [(k.level3, k.value) for k in annual] == [
         ("1.发布科技信息，科技各方面政策及时宣传扩大", ""), ("2.提升科技创新社会影响力有效提升", ""), ("科技型企业服务覆盖率", "≥60%")]
+
+
+@pytest.mark.parametrize("heading, cells", [
+    ("是否核心指标", ("是", "否")),
+    ("指标解释", ("年度资助的项目数量", "项目培养的研究生人数")),
+    ("评（扣）分标准", ("每少1项扣1分", "每少10人扣1分")),
+])
+def test_a_column_right_of_the_values_with_no_indicator_heading_is_no_indicator_column(heading, cells):
+    """是否核心指标, 指标解释, 评（扣）分标准 after 指标值: not the 年度 column group."""
+    period, annual, _ = _read(
+        f"\t产出指标\t数量指标\t资助项目数\t≥150项\t{cells[0]}\n\t效益指标\t社会效益指标\t培养人才\t≥100人\t{cells[1]}\n",
+        header=f"\t一级指标\t二级指标\t三级指标\t指标值\t{heading}\n",
+    )
+    assert _triples(period) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
+    assert annual == ()
+
+
+def test_a_period_and_an_annual_value_column_beside_one_name_give_both_columns():
+    period, annual, _ = _read(
+        "\t产出指标\t数量指标\t资助项目数\t≥450项\t≥150项\n\t效益指标\t社会效益指标\t培养人才\t≥300人\t≥100人\n",
+        header="\t一级指标\t二级指标\t三级指标\t实施期指标值\t年度指标值\n",
+    )
+    assert _triples(period) == [("数量指标", "资助项目数", "≥450项"), ("社会效益指标", "培养人才", "≥300人")]
+    assert _triples(annual) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
+    assert annual[1].level1 == "效益指标"
+
+
+def test_a_full_width_equals_sign_in_the_comparator_column_opens_the_value():
+    period, _, _ = _read(
+        "\t产出指标\t质量指标\t资金使用合规率\t＝\t100\t%\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\n",
+    )
+    assert [(k.value, k.parsed.comparator) for k in period] == [("＝100%", "=")]

@@ -137,3 +137,37 @@ def test_funds_in_the_unit_a_line_above_the_table_states_when_the_label_states_n
         1000000, 505000, 505000)
     labelled, _ = read_projects(tsv_rows(TABLE.replace("(2026年度)\n", "单位：万元\n")))
     assert labelled[0].period_funds.total == 1000000  # 项目资金 (元): the label's unit wins
+
+
+ONE_YEAR = """项目支出绩效目标表（2026年度）
+项目名称\t科研专项
+主管部门及代码\t214-某县科学技术局\t实施单位\t某县科学技术局
+项目资金（元）\t年度资金总额\t800,000
+年度总体目标\t资助基础研究。
+一级指标\t二级指标\t三级指标\t指标值
+产出指标\t数量指标\t资助项目数\t≥150项
+满意度指标\t服务对象满意度指标\t项目承担单位满意度\t≥90%
+注：本表金额单位为元。
+"""
+
+
+def test_the_one_indicator_column_of_a_table_of_one_year_is_its_annual_column():
+    """No 实施期 (中期) anywhere above the indicators, 年度 funds and goals: the indicators
+    are the year's. A note under the table is no indicator."""
+    [project], _ = read_projects(tsv_rows(ONE_YEAR))
+    assert project.period_kpis == ()
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [("资助项目数", "≥150项"), ("项目承担单位满意度", "≥90%")]
+
+
+def test_one_indicator_column_under_a_table_that_names_an_implementation_period_is_that_periods():
+    [project], _ = read_projects(tsv_rows(ONE_YEAR.replace("年度总体目标", "实施期目标\t年度目标\n总体目标")))
+    assert [k.level3 for k in project.period_kpis] == ["资助项目数", "项目承担单位满意度"] and project.annual_kpis == ()
+
+
+def test_period_and_annual_indicators_printed_as_two_tables_one_after_the_other():
+    table = ONE_YEAR.replace("年度总体目标\t资助基础研究。\n", "实施期绩效指标\n").replace(
+        "注：本表金额单位为元。\n",
+        "年度绩效指标\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助项目数\t≥50项\n")
+    [project], _ = read_projects(tsv_rows(table))
+    assert [(k.level3, k.value) for k in project.period_kpis] == [("资助项目数", "≥150项"), ("项目承担单位满意度", "≥90%")]
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [("资助项目数", "≥50项")]
