@@ -103,6 +103,10 @@ def join_split_values(header: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
     splits, ignored = split_values(header), ignored_columns(header)
     if not (splits or ignored):
         return list(rows)
+    # 指标性质 (定量) beside 指标方向 (≥): the comparator comes from one; the other says how
+    # the target is judged, no part of it
+    used = {s.comparator for s in splits}
+    ignored |= {i for row in header for i, c in enumerate(row.cells) if squash(c) in COMPARATOR_HEADINGS and i not in used}
     return [_joined(row, splits, ignored) for row in rows]
 
 

@@ -918,9 +918,13 @@ def _category(label: str) -> str:
 def _level1(l2: str | None, l1: str | None) -> str | None:
     """Level 1 follows from level 2 where the vocabulary knows its parent: 产出指标 for 数量指标,
     and 成本指标 for 经济成本指标 (the 2021 template makes 成本指标 a 一级指标 of its own, while
-    older ones file it under 产出指标). Memoized: every indicator under a label asks again."""
+    older ones file it under 产出指标). A printed level-1 label of the parent's kind is kept as
+    printed (效果指标, Shanghai's name for 效益指标). Memoized: every indicator under a label asks again."""
     info = level_label(l2) if l2 else None
     if info and info.parent:
+        printed, parent = level_label(l1) if l1 else None, level_label(info.parent)
+        if printed and parent and printed.level == 1 and printed.category == parent.category:
+            return printed.label  # 效果指标 as printed; 产出 or 满意度指 (cut short): the parent
         return info.parent
     return _clean(l1)
 

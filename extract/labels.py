@@ -51,6 +51,7 @@ class LevelLabel:
     level: int
     category: str
     parent: str | None
+    whole: bool = False  # read only as printed in full, never without its 指标 (影响力 is a name)
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +62,8 @@ def level_labels() -> dict[str, LevelLabel]:
     out = {}
     for row in csv.DictReader(lines):
         out[row["label"]] = LevelLabel(
-            row["label"], int(row["level"]), row["category"], row["parent"] or None
+            row["label"], int(row["level"]), row["category"], row["parent"] or None,
+            (row.get("whole") or "") == "yes",
         )
     return out
 
@@ -75,7 +77,7 @@ def level_label(cell: str) -> LevelLabel | None:
     vocab = level_labels()
     if key in vocab:
         return vocab[key]
-    if key + "指标" in vocab:
+    if key + "指标" in vocab and not vocab[key + "指标"].whole:
         return vocab[key + "指标"]
     if key[-1] == "指" and key + "标" in vocab:  # 满意度指 / 标: the 标 wrapped away, or cut off
         return vocab[key + "标"]

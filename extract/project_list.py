@@ -151,9 +151,11 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
         if not drafts:
             continue
         _add_row(drafts[-1], row, columns, shift)
+    text = "".join(r.key for r in rows[max(0, start - UNIT_LINE_WINDOW) : start + 1])
+    one_year = "年度" in text and "实施期" not in text and "中期" not in text
     projects, issues = [], []
     for draft in drafts:
-        project, found = _project(draft, kpi_header, columns.funds_scale)
+        project, found = _project(draft, kpi_header, columns.funds_scale, one_year)
         projects.append(project)
         issues.extend(found)
     return projects, issues
@@ -187,8 +189,14 @@ def _add_row(draft: _Draft, row: Row, columns: ListColumns, shift: int) -> None:
     draft.last = row
 
 
-def _project(draft: _Draft, kpi_header: Row | None, scale: int) -> tuple[PerformanceProject, list[Issue]]:
+def _project(
+    draft: _Draft, kpi_header: Row | None, scale: int, one_year: bool
+) -> tuple[PerformanceProject, list[Issue]]:
+    """One project's record; `one_year`: the list is of one year's targets (年度目标, no
+    实施期), so its one column of indicators is the 年度 column, as in perf_table."""
     period, annual, issues = read_kpis([kpi_header] if kpi_header else [], draft.kpi_rows, "columns")
+    if one_year and not annual:
+        period, annual = (), period
     amount = parse_amount(draft.funds) if draft.funds else None
     last = draft.last or draft.first
     texts = {"goal": "\n".join(t for _, t in draft.goal)} if draft.goal else {}

@@ -675,3 +675,25 @@ def test_a_full_width_equals_sign_in_the_comparator_column_opens_the_value():
         header="\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\n",
     )
     assert [(k.value, k.parsed.comparator) for k in period] == [("＝100%", "=")]
+
+
+def test_a_judgement_column_beside_the_comparator_column_is_no_part_of_the_value():
+    """指标性质 (定量/定性) | 指标方向 (≥) | 指标值 | 计量单位: the value is ≥150项, not 定量."""
+    period, annual, _ = _read(
+        "\t产出指标\t数量指标\t资助项目数\t定量\t≥\t150\t项\n\t效益指标\t社会效益指标\t培养人才\t定量\t≥\t100\t人\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标性质\t指标方向\t指标值\t计量单位\n",
+    )
+    assert _triples(period) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
+    assert annual == ()
+
+
+def test_shanghais_level_labels_are_labels_and_its_level_one_names_are_kept():
+    """效果指标 (Shanghai's 效益指标) and 影响力指标 with 长效管理: labels, not names or values."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t资助项目数\t≥150项\n\t效果指标\t社会效益\t发表论文\t≥100篇\n"
+        "\t影响力指标\t长效管理\t管理制度健全性\t健全\n",
+        header="\t一级指标\t二级指标\t三级指标\t指标值\n",
+    )
+    assert [(k.level1, k.level2, k.level3, k.value) for k in period] == [
+        ("产出指标", "数量指标", "资助项目数", "≥150项"), ("效果指标", "社会效益", "发表论文", "≥100篇"),
+        ("影响力指标", "长效管理", "管理制度健全性", "健全")]

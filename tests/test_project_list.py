@@ -43,14 +43,15 @@ def test_each_project_of_a_list_table_is_a_project_with_its_unit_funds_goal_and_
     assert [p.implementing_unit for p in (first, second, third)] == ["某市科学技术局"] * 2 + ["某市科学技术情报研究所"]
     assert [p.annual_funds.total for p in (first, second, third)] == [3_200_000, 855_000, 400_000]  # 万元 → 元
     assert first.texts["goal"] == "支持中小企业购买科技服务，降低创新成本。"
-    assert [(k.level1, k.level2, k.level3, k.value) for k in first.period_kpis] == [
+    assert first.period_kpis == ()  # a list of one year's targets (年度目标): the 年度 column
+    assert [(k.level1, k.level2, k.level3, k.value) for k in first.annual_kpis] == [
         ("产出指标", "数量指标", "兑付科技创新券企业数", "≥120家"),
         ("产出指标", "质量指标", "兑付资金审核合格率", "100%"),
         ("产出指标", "时效指标", "兑付完成时间", "2025年11月底前"),
         ("效益指标", "社会效益指标", "带动企业研发投入", "有效带动"),
         ("满意度指标", "服务对象满意度指标", "企业满意度", "≥90%"),
     ]
-    assert [k.level2 for k in second.period_kpis] == ["数量指标", "成本指标", "服务对象满意度指标"]
+    assert [k.level2 for k in second.annual_kpis] == ["数量指标", "成本指标", "服务对象满意度指标"]
     assert (first.line, first.end_line, second.line) == (11, 15, 16)
     assert not [i for i in record.issues if "项目支出绩效目标表" in i.message]
     assert "performance_table" in [s.kind for s in record.sections]
