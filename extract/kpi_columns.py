@@ -27,6 +27,8 @@ UNIT_HEADINGS = frozenset({"度量单位", "计量单位", "单位", "指标单�
 IGNORED_HEADINGS = frozenset({"分值", "权重", "指标权重", "权重分值", "指标分值", "评分标准", "评分规则", "备注"})
 # Headings that stand on a line of their own in layouts printing one cell per line.
 ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS | IGNORED_HEADINGS) - {"单位", "符号", "备注"}
+# The column headings under a 指标值 spanning both columns (指标值 / 实施期 | 年度).
+SIDE_HEADINGS = frozenset({"实施期", "年度", "中期", "实施期目标", "年度目标", "实施期指标值", "年度指标值"})
 # What a comparator column holds besides comparators: how the target is judged.
 JUDGEMENTS = frozenset({"正向", "反向", "正向指标", "反向指标", "中性", "定量", "定性", "定量指标", "定性指标"})
 _PART_HEADINGS = COMPARATOR_HEADINGS | UNIT_HEADINGS
@@ -133,17 +135,18 @@ def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozen
 
 
 def mirror_two_values(header: Sequence[Row], rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
-    """One name column and two value columns, 实施期指标值 | 年度指标值: each row rewritten as the
+    """One name column and two value columns, 实施期指标值 | 年度指标值 (or 指标值 over 实施期 | 年度 in
+    a second header row): each row rewritten as the
     two column groups the other templates print (… 三级指标 | 指标值 | 二级指标 | 三级指标 |
     指标值), so the name and its 二级 label stand in both. Unchanged for any other header."""
-    for row in header:
-        keys = [squash(c) for c in row.cells]
-        names = [i for i, k in enumerate(keys) if k.startswith("三级指")]
-        values = [i for i, k in enumerate(keys) if _is_value_heading(k)]
-        if len(names) == 1 and len(values) == 2 and names[0] < values[0] and keys[values[1]].startswith("年度"):
-            name, period, annual = names[0], values[0], values[1]
-            order = [*range(period + 1), name - 1, name, annual]
-            return [_picked(r, order) for r in header], [_picked(r, order) for r in rows]
+    width = max((len(r.cells) for r in header), default=0)
+    keys = ["".join(squash(r.cells[i]) for r in header if i < len(r.cells)) for i in range(width)]
+    names = [i for i, k in enumerate(keys) if "三级指" in k]
+    values = [i for i, k in enumerate(keys) if _is_value_heading(k) or k in SIDE_HEADINGS]
+    if len(names) == 1 and len(values) == 2 and names[0] < values[0] and "年度" in keys[values[1]]:
+        name, period, annual = names[0], values[0], values[1]
+        order = [*range(period + 1), name - 1, name, annual]
+        return [_picked(r, order) for r in header], [_picked(r, order) for r in rows]
     return list(header), list(rows)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import read_funds
-from budgetkg.extract.kpi_columns import ROW_HEADINGS
+from budgetkg.extract.kpi_columns import ROW_HEADINGS, SIDE_HEADINGS
 from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import (
     FOOTER,
@@ -143,7 +143,8 @@ def split_block(rows: Sequence[Row]) -> Block:
     printed one per line, so header rows are taken from the first rows of the region.
     """
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
-    header = [r for r in rows[k : k + HEADER_WINDOW] if _is_header_row(r)]
+    window = rows[k : k + HEADER_WINDOW]
+    header = [r for n, r in enumerate(window) if _is_header_row(r) or (n and _is_side_row(r, window[n - 1]))]
     ids = {id(r) for r in header}
     body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
@@ -152,6 +153,11 @@ def split_block(rows: Sequence[Row]) -> Block:
 def _is_note(cell: str) -> bool:
     """注：本表金额单位为万元。 under the indicators: a note, no indicator."""
     return cell[:1] in "注说备" and bool(NOTE.match(cell))
+
+
+def _is_side_row(row: Row, above: Row) -> bool:
+    """实施期 | 年度 under the header row's 指标值: the second row of a two-row header."""
+    return _is_header_row(above) and len(row.filled) >= 2 and all(squash(c) in SIDE_HEADINGS for c in row.filled)
 
 
 def _lead_cell(row: Row) -> str:

@@ -171,3 +171,23 @@ def test_period_and_annual_indicators_printed_as_two_tables_one_after_the_other(
     [project], _ = read_projects(tsv_rows(table))
     assert [(k.level3, k.value) for k in project.period_kpis] == [("资助项目数", "≥150项"), ("项目承担单位满意度", "≥90%")]
     assert [(k.level3, k.value) for k in project.annual_kpis] == [("资助项目数", "≥50项")]
+
+
+def test_a_value_heading_over_period_and_annual_sub_headings_gives_both_columns():
+    """指标值 spanning 实施期 | 年度 in a second header row (Nanjing's template), and the 项目主管部门
+    / 项目执行单位 labels of Chongqing's."""
+    table = """项目支出绩效目标表
+项目名称\t创新型企业培育专项
+项目主管部门\t某市科学技术局\t项目执行单位\t某市科技服务中心
+实施期总体目标\t三年培育3000家。\t年度总体目标\t年度培育1000家。
+一级指标\t二级指标\t三级指标\t指标值\t
+\t\t\t实施期\t年度
+产出指标\t数量指标\t新增高新技术企业\t≥3000家\t≥1000家
+满意度指标\t服务对象满意度指标\t企业满意度\t≥90%\t≥95%
+"""
+    [project], _ = read_projects(tsv_rows(table))
+    assert (project.name, project.supervising_dept, project.implementing_unit) == (
+        "创新型企业培育专项", "某市科学技术局", "某市科技服务中心")
+    assert [(k.level3, k.value) for k in project.period_kpis] == [("新增高新技术企业", "≥3000家"), ("企业满意度", "≥90%")]
+    assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
+        ("数量指标", "新增高新技术企业", "≥1000家"), ("服务对象满意度指标", "企业满意度", "≥95%")]
