@@ -128,5 +128,7 @@ def split_header_label(cell: str) -> tuple[str, str, str] | None:
             rest = cell[m.end():].strip()
             if rest and label in ALONE_LABELS and not m.group(0).rstrip().endswith((":", "：")):
                 continue  # 项目单位负责组织…: prose that opens with the label's words
+            if "》" in rest and "《" not in rest.partition("》")[0]:
+                return None  # 项目资金管理办法》（…）: the rest of a title wrapped onto this line
             return field, label, rest
     return None

@@ -191,3 +191,13 @@ def test_a_value_heading_over_period_and_annual_sub_headings_gives_both_columns(
     assert [(k.level3, k.value) for k in project.period_kpis] == [("新增高新技术企业", "≥3000家"), ("企业满意度", "≥90%")]
     assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
         ("数量指标", "新增高新技术企业", "≥1000家"), ("服务对象满意度指标", "企业满意度", "≥95%")]
+
+
+def test_a_wrapped_title_whose_second_line_opens_with_a_labels_words_stays_in_its_field():
+    """《运城市市级科技计划 / 项目资金管理办法》…: the second line is the title's, not 项目资金."""
+    table = TABLE.replace(
+        "立项依据\t\t1.《山西省科技计划项目管理办法》（晋政办发〔2021〕42号）2.《中华人民共和国科学技术进步法》",
+        "立项依据\t\t《运城市市级科技计划\n\t\t项目资金管理办法》（运财教〔2021〕56号）")
+    [project], _ = read_projects(tsv_rows(table))
+    assert [(c.title, c.doc_number) for c in project.legal_bases] == [("运城市市级科技计划项目资金管理办法", "运财教〔2021〕56号")]
+    assert (project.period_funds.total, project.annual_funds.total) == (1000000, 500000)
