@@ -24,10 +24,11 @@ DIGIT = re.compile(r"\d")
 ENUMERATED = NUMBERED  # 1. / 1、 / (1): a numbered item
 ENUMERATED_PAIR = re.compile(r"^(\d{1,2})([.、．]\D.*?)(\1[.、．]\D.*)$")  # 1.name1.value
 ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
-HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$")
+HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$|^(指标)?目标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
 NUMBER_ONLY = re.compile(r"[\d.,]+")
+PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
 NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
@@ -455,6 +456,8 @@ def _on_text(
     if cur.value is None and not (starts_next and not is_value_like(tok.text)):
         cur.value, cur.value_line = tok.text, tok.line
         return cur
+    if tok.col is None and cur.value is not None and PAGE_NUMBER.fullmatch(tok.text):
+        return cur  # a page number between or after the rows of a stream: no indicator's name
     out.append(cur)
     return Segment(name=tok.text, col=tok.col, line=tok.line, name_line=tok.line)
 

@@ -32,7 +32,7 @@ from budgetkg.extract.model import Issue, PerformanceProject, Row
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 KPI_COLUMN = "绩效指标"  # the heading of the indicator rows' first column, a merged cell
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
-HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+")
+HEADER_FRAGMENTS = re.compile(r"[一二三级指标值绩效]+|(指标)?目标值")
 SUPERVISING = re.compile(r"^\s*(?:(\d+)\s*[-－—–_]+|[\[［【(（](\d+)[\]］】)）])\s*(.*)$")  # 203-… or [161]…
 # The code written without a dash or bracket: 110 太原市… (or its own cell, 107 | 宜昌市…), or after
 # the name: 长治市…118, 吕梁市…（131）. A department's name holds no run of two to six digits.

@@ -697,3 +697,14 @@ def test_shanghais_level_labels_are_labels_and_its_level_one_names_are_kept():
     assert [(k.level1, k.level2, k.level3, k.value) for k in period] == [
         ("产出指标", "数量指标", "资助项目数", "≥150项"), ("效果指标", "社会效益", "发表论文", "≥100篇"),
         ("影响力指标", "长效管理", "管理制度健全性", "健全")]
+
+
+def test_a_target_value_heading_and_a_page_number_in_one_cell_per_line_are_no_indicators():
+    """目标值 (Fujian's 指标值) among the headings, and the page's number 2 after the last row."""
+    period, _, _ = read_kpis(
+        [Row(i, i, (t,), t) for i, t in enumerate(["一级指标", "二级指标", "三级指标", "目标值"], 1)],
+        [Row(i, i, (t,), t) for i, t in enumerate(
+            ["产出指标", "数量指标", "资助项目数", "≥150项", "2", "效益指标", "社会效益指标", "培养人才", "≥100人", "3"], 5)],
+        "cells",
+    )
+    assert _triples(period) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
