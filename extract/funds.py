@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from budgetkg.extract.labels import squash
 from budgetkg.extract.model import Funds
@@ -69,26 +70,25 @@ def _mark_blank_figures(cells: list[str], lines: list[int]) -> list[str]:
     own (其中：中央财政资金 | ⎵ | 其中：中央财政资金 | ⎵, then 省级财政资金 | 0 | …): its figure
     cells are blank, so each of its labels takes NO_FIGURE, not the next line's first figure.
     (Labels on one line and their figures on the next are a line of labels before figures.)"""
-    rows: list[list[str]] = []
-    for i, cell in enumerate(cells):
-        if i and lines[i] == lines[i - 1]:
-            rows[-1].append(cell)
-        else:
-            rows.append([cell])
-    out: list[str] = []
-    for n, row in enumerate(rows):
-        labels = [c for c in row if FUND_KEYS.search(squash(c))]
-        blank = (
-            len(labels) >= 2
-            and len(labels) == len(row)
-            and n + 1 < len(rows)
-            and any(FUND_KEYS.search(squash(c)) for c in rows[n + 1])
-        )
-        for cell in row:
-            out.append(cell)
-            if blank:
-                out.append(NO_FIGURE)
-    return out
+    runs = []  # (start, end) of each line's cells
+    start = 0
+    for i in range(1, len(cells) + 1):
+        if i == len(cells) or lines[i] != lines[start]:
+            runs.append((start, i))
+            start = i
+    blank = [
+        (a, b) for n, (a, b) in enumerate(runs[:-1])
+        if b - a >= 2 and all(map(_names_fund, cells[a:b])) and any(map(_names_fund, cells[slice(*runs[n + 1])]))
+    ]
+    if not blank:
+        return cells  # the usual table: every label has its figure cell
+    marked = {i for a, b in blank for i in range(a, b)}
+    return [c for i, cell in enumerate(cells) for c in ((cell, NO_FIGURE) if i in marked else (cell,))]
+
+
+@lru_cache(maxsize=4096)
+def _names_fund(cell: str) -> bool:
+    return FUND_KEYS.search(squash(cell)) is not None
 
 
 def _collect(cells: Iterable[str], scale: int = 1) -> dict[str, list[int | float | None]]:

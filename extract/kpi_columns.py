@@ -139,6 +139,8 @@ def mirror_two_values(header: Sequence[Row], rows: Sequence[Row]) -> tuple[list[
     a second header row): each row rewritten as the
     two column groups the other templates print (… 三级指标 | 指标值 | 二级指标 | 三级指标 |
     指标值), so the name and its 二级 label stand in both. Unchanged for any other header."""
+    if not any("年度" in r.text for r in header):  # most tables: no string built
+        return list(header), list(rows)
     width = max((len(r.cells) for r in header), default=0)
     keys = ["".join(squash(r.cells[i]) for r in header if i < len(r.cells)) for i in range(width)]
     names = [i for i, k in enumerate(keys) if "三级指" in k]

@@ -446,7 +446,7 @@ def _on_text(
     if cur.name is None:
         cur.name, cur.col, cur.name_line = tok.text, tok.col, tok.line
         return cur
-    if cur.value is None and squash(tok.text) == squash(cur.name) and not is_value_like(tok.text):
+    if cur.value is None and tok.text[:1] == cur.name[:1] and squash(tok.text) == squash(cur.name) and not is_value_like(tok.text):
         if _merged_copy(cur, tok, value_cols):
             return cur
         out.append(cur)  # the other column's row of the same name; its value is what follows, if any

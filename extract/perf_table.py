@@ -157,7 +157,7 @@ def _is_note(cell: str) -> bool:
 
 def _is_side_row(row: Row, above: Row) -> bool:
     """实施期 | 年度 under the header row's 指标值: the second row of a two-row header."""
-    return _is_header_row(above) and len(row.filled) >= 2 and all(squash(c) in SIDE_HEADINGS for c in row.filled)
+    return len(row.filled) >= 2 and all(squash(c) in SIDE_HEADINGS for c in row.filled) and _is_header_row(above)
 
 
 def _lead_cell(row: Row) -> str:
@@ -305,7 +305,7 @@ def _annual_only(block: Block) -> bool:
 def _annual_part(rows: Sequence[Row]) -> tuple[Sequence[Row], Sequence[Row]]:
     """The indicator rows before and after a 年度绩效指标 title row printed alone between them."""
     for i, row in enumerate(rows):
-        if i and len(row.filled) == 1 and ANNUAL_PART.match(row.key):
+        if i and len(row.filled) == 1 and "年度" in row.text and ANNUAL_PART.match(row.key):
             return rows[:i], rows[i + 1 :]
     return rows, ()
 

@@ -53,15 +53,10 @@ class _Draft:
 
 def find_project_lists(rows: Sequence[Row]) -> list[tuple[int, int]]:
     """(header index, end index) of every list table, end exclusive."""
-    spans = []
-    i = 0
-    while i < len(rows):
-        if list_columns(rows, i) is not None:
-            end = _list_end(rows, i + 1)
-            spans.append((i, end))
-            i = end
-        else:
-            i += 1
+    spans: list[tuple[int, int]] = []
+    for i in [i for i, row in enumerate(rows) if "级指" in row.text]:  # every row is asked: a cheap test first
+        if (not spans or i >= spans[-1][1]) and list_columns(rows, i) is not None:
+            spans.append((i, _list_end(rows, i + 1)))
     return spans
 
 
