@@ -53,6 +53,8 @@ _WORDY = re.compile(r"[^\W_]")
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_GRID_RULE = re.compile(r"\+(?:[-=:]+\+)+")  # pandoc's grid table rule: +------+------+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
 _HTML_LINE = re.compile(r"<(?:h([1-6])\b|/?[A-Za-z][A-Za-z0-9]*\b[^<>]*>|!)", re.IGNORECASE)
 
@@ -113,6 +115,8 @@ def parse_layout(
     text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     placed, text = _markup_rows(text)
     lines, formfeeds = _classify_lines(text)
+    if "\n+-" in text or text.startswith("+-"):  # most files: no grid table, no pass
+        lines = _grid_rows(lines)
     family = _detect_family(lines, len(placed))
     drop = _furniture(lines, formfeeds, family)
     split_plain, markdown = family == "pdftotext", family == "markdown"
@@ -374,6 +378,46 @@ def _classify_lines(text: str):
     return lines, formfeeds
 
 
+def _grid_rows(lines: list) -> list:
+    """pandoc's grid tables: the `|` lines between two +----+ rules are one row, each cell's
+    text wrapped over them joined again; the rules themselves are no rows."""
+    out: list = []
+    pending: list = []
+    in_grid = False
+    for entry in lines:
+        kind, payload = entry[2], entry[3]
+        if kind == "plain" and payload[:1] == "+" and _GRID_RULE.fullmatch(payload):
+            _flush_grid_row(pending, out)
+            in_grid = True
+        elif in_grid and kind == "pipe":
+            pending.append(entry)
+        else:
+            _flush_grid_row(pending, out)
+            in_grid = False
+            out.append(entry)
+    _flush_grid_row(pending, out)
+    return out
+
+
+def _flush_grid_row(pending: list, out: list) -> None:
+    if not pending:
+        return
+    columns = zip(*(_pipe_cells(entry[3]) for entry in pending)) if len(pending) > 1 else ([c] for c in _pipe_cells(pending[0][3]))
+    cells = tuple(_join_wrapped([p.strip() for p in parts]) for parts in columns)
+    number, offset = pending[0][0], pending[0][1]
+    out.append((number, offset, "grid", (cells, pending[-1][0]), 0))
+    pending.clear()
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """A cell's lines joined: with no space between Chinese glyphs (资助青年科研人员 / 比例)."""
+    text = ""
+    for part in filter(None, parts):
+        gap = "" if not text or (_CJK.match(text[-1]) and _CJK.match(part[0])) else " "
+        text += gap + part
+    return text
+
+
 def _kind(line: str, stripped: str) -> tuple[str, str, int]:
     """The markup of one line: pipe/sep (markdown table), tab, heading, html or plain."""
     first = stripped[0]
@@ -400,6 +444,9 @@ def _line_row(
         return Row.of_cells(number, number, tuple(map(clean_cell, payload.split("\t"))), level)
     if kind == "sep":
         return None
+    if kind == "grid":
+        cells, end = payload
+        return _make_row(number, end, [clean_cell(md_unescape(c)) for c in cells])
     if kind == "pipe":
         return _make_row(number, number, [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)])
     if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)
