@@ -191,10 +191,13 @@ def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
     where columns have no positions: a lone comparator opens the figure after it, and a short
     word after a bare figure is its unit, unless a figure follows it (then it names the next
     indicator, its unit cell having been blank). `tokens` are kpi_table Tokens."""
+    tokens = _without_scores_before_values(header, tokens)
     comparators, units = names_split_columns(header)
     if not (comparators or units):
         return tokens
     after = comparators and comparator_follows(header)
+    if units and _column_before_value(header, UNIT_HEADINGS):
+        tokens = _units_after_figures(tokens)
     out: list = []
     for i, tok in enumerate(tokens):
         text = tok.text.strip()
@@ -217,6 +220,55 @@ def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
 def _figure_first(tok) -> bool:
     """A value that opens with its figure, as printed before its comparator's column."""
     return tok.label is None and bool(_LEADING_NUMBER.match(tok.text.strip()))
+
+
+def _column_before_value(header: Sequence[Row], headings: frozenset[str]) -> bool:
+    """One of `headings` is printed left of the 指标值 column (计量单位 | 指标性质 | 指标值)."""
+    keys = [squash(c) for row in header for c in row.cells]
+    value = next((i for i, k in enumerate(keys) if _is_value_heading(k)), None)
+    return value is not None and any(k in headings for k in keys[:value])
+
+
+def _units_after_figures(tokens: list) -> list:
+    """人 ≥ 100 (the unit's column before the value's) → ≥ 100 人, the order the joining reads."""
+    out = list(tokens)
+    i = 0
+    while i + 1 < len(out):
+        tok = out[i]
+        text = tok.text.strip()
+        figure = i + 2 if _lone_comparator(out[i + 1]) else i + 1
+        if (
+            tok.label is None
+            and 0 < len(text) <= _MAX_UNIT
+            and not any(c.isdigit() for c in text)
+            and not level_label(text)
+            and figure < len(out)
+            and out[figure].label is None
+            and _BARE_NUMBER.match(out[figure].text.strip())
+        ):
+            out[i : figure + 1] = [*out[i + 1 : figure + 1], tok]
+            i = figure + 1
+        else:
+            i += 1
+    return out
+
+
+def _without_scores_before_values(header: Sequence[Row], tokens: list) -> list:
+    """支持领军人才人数 20 ≥ 100: where a 权重/分值 column stands before the 指标值 column, the bare
+    number right after a name and before a figure is the weight, not the value."""
+    if not _column_before_value(header, IGNORED_HEADINGS):
+        return tokens
+    out = []
+    for i, tok in enumerate(tokens):
+        prev, nxt = (tokens[i - 1] if i else None), (tokens[i + 1] if i + 1 < len(tokens) else None)
+        if (
+            prev is not None and nxt is not None and tok.label is None and prev.label is None
+            and _SCORE.match(tok.text.strip()) and not _BARE_NUMBER.match(prev.text.strip())
+            and nxt.label is None and (_lone_comparator(nxt) or _BARE_NUMBER.match(nxt.text.strip()))
+        ):
+            continue
+        out.append(tok)
+    return out
 
 
 def _lone_comparator(tok) -> bool:

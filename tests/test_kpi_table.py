@@ -708,3 +708,14 @@ def test_a_target_value_heading_and_a_page_number_in_one_cell_per_line_are_no_in
         "cells",
     )
     assert _triples(period) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
+
+
+@pytest.mark.parametrize("header, rows", [
+    ("一级指标 二级指标 三级指标 计量单位 指标性质 指标值",  # the unit's column first
+     ["产出指标 数量指标 支持领军人才人数 人 ≥ 100", "质量指标 入选人才考核合格率 % ≥ 95"]),
+    ("一级指标 二级指标 三级指标 指标权重 指标性质 指标值 计量单位",  # a weight before the value
+     ["产出指标 数量指标 支持领军人才人数 20 ≥ 100 人", "质量指标 入选人才考核合格率 10 ≥ 95 %"]),
+])
+def test_pdftotext_split_values_read_whatever_the_order_of_their_columns(header, rows):
+    period, _, _ = _wrapped([header, *rows])
+    assert _triples(period) == [("数量指标", "支持领军人才人数", "≥100人"), ("质量指标", "入选人才考核合格率", "≥95%")]
