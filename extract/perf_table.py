@@ -49,6 +49,9 @@ NOTE = re.compile(r"^\s*(注|说明|备注)\s*\d?\s*[:：]")
 # A title row between the indicators, after which the 年度 indicators follow as a table of their own.
 ANNUAL_PART = re.compile(r"^(年度绩效指标|年度指标|年度绩效目标|年度目标)[:：]?$")
 UNIT_LINE_WINDOW = 3  # rows above a table where its 单位：万元 line may be printed
+# A funds total's label and figure: funds, whatever label they were printed under.
+FUNDS_TOTAL = re.compile(r"^(实施期|年度|中期)资金总额[:：]?([\d,，.]+(万元|元)?)?$")
+FUNDS_TOTAL_FIRST = frozenset({"实施", "年度", "中期"})
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(万元|亿元|元)")
 
 
@@ -204,6 +207,8 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
                 current, cell = hit[0], hit[2]
                 fields.cells.setdefault(current, [])
                 fields.funds_unit = fields.funds_unit or (current == "funds" and "元" in hit[1])
+            elif current != "funds" and cell[:2] in FUNDS_TOTAL_FIRST and FUNDS_TOTAL.match(squash(cell)):
+                current = "funds"  # 实施期资金总额：500,000 printed above its centred 项目资金 label
             if not cell or current is None:
                 continue
             if current == "funds":

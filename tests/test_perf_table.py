@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from budgetkg.extract.layout import parse_layout
 from budgetkg.extract.perf_table import find_blocks, read_projects
 from rows import tsv_rows
 
@@ -201,3 +202,21 @@ def test_a_wrapped_title_whose_second_line_opens_with_a_labels_words_stays_in_it
     [project], _ = read_projects(tsv_rows(table))
     assert [(c.title, c.doc_number) for c in project.legal_bases] == [("运城市市级科技计划项目资金管理办法", "运财教〔2021〕56号")]
     assert (project.period_funds.total, project.annual_funds.total) == (1000000, 500000)
+
+
+def test_a_funds_total_printed_above_its_centred_funds_label_is_read_as_funds():
+    """pdftotext -layout, compact rows: 实施期资金总额：500,000 shares the line after 项目期 99年,
+    above the 项目资金（元） label centred beside the funds rows."""
+    text = """ 项目名称                    朔州市科技创新券
+ 主管部门及代码              132-朔州市科学技术局                实施单位          朔州市科学技术局
+ 项目属性                    经常性项目（长期开展）              项目期            99年
+                             实施期资金总额：      500,000       年度资金总额：    400,000
+ 项目资金（元）              其中：财政拨款        500,000       其中：财政拨款    400,000
+                             其他资金              0             其他资金          0
+ 立项依据                    《朔州市科技创新券实施细则》（朔科发〔2023〕12号）
+            一级指标    二级指标    三级指标              指标值
+            产出指标    数量指标    兑现企业数            50家
+ 负责人：                经办人：              联系电话：                      填报日期：
+"""
+    [project], _ = read_projects(parse_layout(text, "layout.txt").rows, "pdftotext")
+    assert (project.period, project.period_funds.total, project.annual_funds.total) == ("99年", 500000, 400000)
