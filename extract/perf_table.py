@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
-from budgetkg.extract.funds import read_funds
+from budgetkg.extract.funds import parse_amount, read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS, SIDE_HEADINGS
 from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import (
@@ -201,7 +201,10 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
     fields = HeaderFields()
     current = None
     for row in rows:
-        for cell in row.filled:
+        cells = row.cells
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
             hit = split_header_label(cell)
             if hit:
                 current, cell = hit[0], hit[2]
@@ -212,6 +215,8 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
             if not cell or current is None:
                 continue
             if current == "funds":
+                if j and cell == cells[j - 1] and _spanned_label(cells, j):
+                    continue  # docling writes a label spanning two cells into both
                 fields.funds.append(cell)
                 fields.funds_lines.append(row.line)
             elif current == "goal_columns" or fields.cells[current][-1:] != [(row.line, cell)]:
@@ -219,6 +224,13 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
                 # under 实施期目标 | 年度目标 each column's goal counts, the same or not
                 fields.cells[current].append((row.line, cell))
     return fields
+
+
+def _spanned_label(cells: Sequence[str], j: int) -> bool:
+    """Cell j repeats the label left of it and a figure follows: one label written into the
+    two cells it spans (实施期资金总额: | 实施期资金总额: | 900,000), not both columns' labels
+    side by side (其中:中央财政资金 其中:中央财政资金, their figures on the next line)."""
+    return not cells[j][-1:].isdigit() and j + 1 < len(cells) and parse_amount(cells[j + 1]) is not None
 
 
 def unshift_header(fields: HeaderFields) -> HeaderFields:

@@ -220,3 +220,21 @@ def test_a_funds_total_printed_above_its_centred_funds_label_is_read_as_funds():
 """
     [project], _ = read_projects(parse_layout(text, "layout.txt").rows, "pdftotext")
     assert (project.period, project.period_funds.total, project.annual_funds.total) == ("99年", 500000, 400000)
+
+
+def test_a_funds_label_written_into_both_cells_it_spans_takes_one_figure():
+    """docling: 实施期资金总额: | 实施期资金总额: | 900,000 | 年度资金总额: | 300,000 is one label."""
+    table = TABLE.replace(
+        "项目资金 (元)\t实施期资金总额:\t1,000,000\t年度资金总额:\t500,000",
+        "项目资金 (元)\t实施期资金总额:\t实施期资金总额:\t1,000,000\t年度资金总额:\t500,000")
+    [project], _ = read_projects(tsv_rows(table))
+    assert (project.period_funds.total, project.annual_funds.total) == (1000000, 500000)
+    assert (project.period_funds.provincial, project.annual_funds.provincial) == (1000000, 500000)
+
+
+def test_both_columns_labels_side_by_side_over_their_figures_stay_two_labels():
+    text = "项目名称 示例\n主管部门及代码 203-某厅 实施单位 某厅\n项目资金(元) 实施期资金总额: 年度资金总额:\n16,110,000 5,370,000\n" \
+           "其中:中央财政资金 其中:中央财政资金\n0 0\n市(区)财政资金 市(区)财政资金\n16,110,000 5,370,000\n" \
+           "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 支持项目数 ≥10项\n"
+    [project], _ = read_projects(parse_layout(text, "p.txt").rows, "pdftotext")
+    assert (project.annual_funds.total, project.annual_funds.central, project.annual_funds.city_county) == (5370000, 0, 5370000)
