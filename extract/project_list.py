@@ -24,6 +24,7 @@ from budgetkg.extract.funds import parse_amount
 from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import FOOTER, level_label, squash
 from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
+from budgetkg.extract.perf_table import unit_scale
 
 UNIT_LINE_WINDOW = 4  # rows above the header where 单位：万元 may be printed
 
@@ -101,14 +102,11 @@ def _funds_column(heads: Sequence[str], before: int) -> int | None:
 
 
 def _funds_scale(rows: Sequence[Row], i: int, head: str) -> int:
-    """元 per unit of the funds column: its heading's unit, else a 单位：万元 line just above."""
-    texts = [head] + [r.key for r in rows[max(0, i - UNIT_LINE_WINDOW) : i]]
-    for text in texts:
-        if "万元" in text:
-            return 10**4
-        if "元" in text and ("单位" in text or text is head):
-            return 1
-    return 1
+    """元 per unit of the funds column: its heading's unit (项目资金（万元）), else that of a
+    单位：万元 line just above the table."""
+    if "元" in head:
+        return 10**8 if "亿元" in head else 10**4 if "万元" in head else 1
+    return unit_scale(rows[max(0, i - UNIT_LINE_WINDOW) : i])
 
 
 def _list_end(rows: Sequence[Row], start: int) -> int:
