@@ -136,9 +136,9 @@ def _joined(row: Row, splits: list[SplitValue], ignored: frozenset[int] = frozen
 
 def mirror_two_values(header: Sequence[Row], rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     """One name column and two value columns, 实施期指标值 | 年度指标值 (or 指标值 over 实施期 | 年度 in
-    a second header row): each row rewritten as the
-    two column groups the other templates print (… 三级指标 | 指标值 | 二级指标 | 三级指标 |
-    指标值), so the name and its 二级 label stand in both. Unchanged for any other header."""
+    a second header row): each row rewritten as the two column groups the other templates print
+    (… 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值), so the name and its 二级 label stand in
+    both. Unchanged for any other header."""
     if not any("年度" in r.text for r in header):  # most tables: no string built
         return list(header), list(rows)
     width = max((len(r.cells) for r in header), default=0)
