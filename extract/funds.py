@@ -65,6 +65,18 @@ def read_funds(
     return period, annual
 
 
+def is_total_cell(cell: str) -> bool:
+    """实施期资金总额：500,000 (or the label alone): a funds total, wherever it is printed."""
+    if "资金总额" not in cell:  # most cells: no squash
+        return False
+    key = squash(cell)
+    m = FUND_KEYS.match(key)
+    if m is None or m.lastgroup not in ("period_total", "annual_total") or not m.group().endswith("总额"):
+        return False
+    rest = key[m.end():].lstrip(":：")
+    return not rest or _amount(rest, 1) is not None
+
+
 def _mark_blank_figures(cells: list[str], lines: list[int]) -> list[str]:
     """A line of two or more fund labels and no figure, followed by a line with labels of its
     own (其中：中央财政资金 | ⎵ | 其中：中央财政资金 | ⎵, then 省级财政资金 | 0 | …): its figure

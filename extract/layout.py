@@ -402,7 +402,7 @@ def _grid_rows(lines: list) -> list:
 def _flush_grid_row(pending: list, out: list) -> None:
     if not pending:
         return
-    columns = zip(*(_pipe_cells(entry[3]) for entry in pending)) if len(pending) > 1 else ([c] for c in _pipe_cells(pending[0][3]))
+    columns = zip(*(_pipe_cells(entry[3]) for entry in pending))  # (cells of a column's lines)
     cells = tuple(_join_wrapped([p.strip() for p in parts]) for parts in columns)
     number, offset = pending[0][0], pending[0][1]
     out.append((number, offset, "grid", (cells, pending[-1][0]), 0))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
-from budgetkg.extract.funds import parse_amount, read_funds
+from budgetkg.extract.funds import UNIT_SCALE, is_total_cell, parse_amount, read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS, SIDE_HEADINGS
 from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import (
@@ -49,9 +49,6 @@ NOTE = re.compile(r"^\s*(注|说明|备注)\s*\d?\s*[:：]")
 # A title row between the indicators, after which the 年度 indicators follow as a table of their own.
 ANNUAL_PART = re.compile(r"^(年度绩效指标|年度指标|年度绩效目标|年度目标)[:：]?$")
 UNIT_LINE_WINDOW = 3  # rows above a table where its 单位：万元 line may be printed
-# A funds total's label and figure: funds, whatever label they were printed under.
-FUNDS_TOTAL = re.compile(r"^(实施期|年度|中期)资金总额[:：]?([\d,，.]+(万元|元)?)?$")
-FUNDS_TOTAL_FIRST = frozenset({"实施", "年度", "中期"})
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(万元|亿元|元)")
 
 
@@ -111,7 +108,7 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
     in_indicators = False  # text fields wrap into lines that look like headings (一、…)
     for j in range(start + 1, limit):
         first = rows[j].filled[0] if rows[j].filled else ""
-        if _is_footer(_lead_cell(rows[j])) and (in_indicators or not _labels_follow(rows, j)):
+        if is_footer(_lead_cell(rows[j])) and (in_indicators or not _labels_follow(rows, j)):
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
@@ -149,7 +146,7 @@ def split_block(rows: Sequence[Row]) -> Block:
     window = rows[k : k + HEADER_WINDOW]
     header = [r for n, r in enumerate(window) if _is_header_row(r) or (n and _is_side_row(r, window[n - 1]))]
     ids = {id(r) for r in header}
-    body = [r for r in rows[k:] if id(r) not in ids and not _is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
+    body = [r for r in rows[k:] if id(r) not in ids and not is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
 
 
@@ -173,7 +170,7 @@ def _lead_cell(row: Row) -> str:
     return next((cell for cell in cells if squash(cell) not in KPI_COLUMN), "")
 
 
-def _is_footer(cell: str) -> bool:
+def is_footer(cell: str) -> bool:
     """The signature row's first cell; its first glyph is checked before the pattern."""
     return cell[:1] in FOOTER_FIRST and bool(FOOTER.match(squash(cell)))
 
@@ -201,21 +198,20 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
     fields = HeaderFields()
     current = None
     for row in rows:
-        cells = row.cells
-        for j, cell in enumerate(cells):
-            if not cell:
-                continue
+        left = None  # the filled cell before this one
+        for cell in row.filled:
+            repeated, left = cell == left, cell
             hit = split_header_label(cell)
             if hit:
                 current, cell = hit[0], hit[2]
                 fields.cells.setdefault(current, [])
                 fields.funds_unit = fields.funds_unit or (current == "funds" and "元" in hit[1])
-            elif current != "funds" and cell[:2] in FUNDS_TOTAL_FIRST and FUNDS_TOTAL.match(squash(cell)):
+            elif current != "funds" and is_total_cell(cell):
                 current = "funds"  # 实施期资金总额：500,000 printed above its centred 项目资金 label
             if not cell or current is None:
                 continue
             if current == "funds":
-                if j and cell == cells[j - 1] and _spanned_label(cells, j):
+                if repeated and _spanned_label(row.cells, cell):
                     continue  # docling writes a label spanning two cells into both
                 fields.funds.append(cell)
                 fields.funds_lines.append(row.line)
@@ -226,11 +222,17 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
     return fields
 
 
-def _spanned_label(cells: Sequence[str], j: int) -> bool:
-    """Cell j repeats the label left of it and a figure follows: one label written into the
-    two cells it spans (实施期资金总额: | 实施期资金总额: | 900,000), not both columns' labels
-    side by side (其中:中央财政资金 其中:中央财政资金, their figures on the next line)."""
-    return not cells[j][-1:].isdigit() and j + 1 < len(cells) and parse_amount(cells[j + 1]) is not None
+def _spanned_label(cells: Sequence[str], label: str) -> bool:
+    """`label` in two adjacent cells with a figure right after: one label written into the two
+    cells it spans (实施期资金总额: | 实施期资金总额: | 900,000), not both columns' labels side by
+    side (其中:中央财政资金 其中:中央财政资金, their figures on the next line). Asked only of a
+    cell that repeats the filled cell before it."""
+    if label[-1:].isdigit():
+        return False
+    return any(
+        cells[j - 1] == label == cells[j] and j + 1 < len(cells) and parse_amount(cells[j + 1]) is not None
+        for j in range(1, len(cells))
+    )
 
 
 def unshift_header(fields: HeaderFields) -> HeaderFields:
@@ -259,7 +261,7 @@ def unit_scale(rows: Sequence[Row]) -> int:
     for row in rows:
         m = UNIT_LINE.search(row.key) if "单位" in row.text else None
         if m:
-            return {"万元": 10**4, "亿元": 10**8}.get(m.group(1), 1)
+            return UNIT_SCALE[m.group(1)]
     return 1
 
 
@@ -315,7 +317,11 @@ def _annual_only(block: Block) -> bool:
     """A table of one year only: 年度 goals or funds, and no 实施期 (中期) anywhere above its
     indicators; its one column of indicators is the 年度 column. (Where the table names an
     implementation period, one column is read as its 实施期 indicators.)"""
-    text = "".join(r.key for r in block.rows) + "".join(r.key for r in block.kpi_header)
+    return names_one_year("".join(r.key for r in block.rows) + "".join(r.key for r in block.kpi_header))
+
+
+def names_one_year(text: str) -> bool:
+    """Text above an indicator table that names 年度 and no 实施期 (中期): a table of one year."""
     return "年度" in text and "实施期" not in text and "中期" not in text
 
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from budgetkg.extract.funds import parse_amount
+from budgetkg.extract.funds import UNIT_SCALE, parse_amount
 from budgetkg.extract.kpi_table import read_kpis
-from budgetkg.extract.labels import FOOTER, level_label, squash
+from budgetkg.extract.labels import level_label, squash
 from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
-from budgetkg.extract.perf_table import unit_scale
+from budgetkg.extract.perf_table import is_footer, names_one_year, unit_scale
 
 UNIT_LINE_WINDOW = 4  # rows above the header where 单位：万元 may be printed
 
@@ -104,8 +104,9 @@ def _funds_column(heads: Sequence[str], before: int) -> int | None:
 def _funds_scale(rows: Sequence[Row], i: int, head: str) -> int:
     """元 per unit of the funds column: its heading's unit (项目资金（万元）), else that of a
     单位：万元 line just above the table."""
-    if "元" in head:
-        return 10**8 if "亿元" in head else 10**4 if "万元" in head else 1
+    stated = next((unit for unit in ("亿元", "万元", "元") if unit in head), None)
+    if stated:
+        return UNIT_SCALE[stated]
     return unit_scale(rows[max(0, i - UNIT_LINE_WINDOW) : i])
 
 
@@ -113,7 +114,7 @@ def _list_end(rows: Sequence[Row], start: int) -> int:
     """Before the first row that is not a table row: a heading, a paragraph, the signature."""
     for j in range(start, len(rows)):
         row = rows[j]
-        if row.heading or len(row.cells) <= 2 or FOOTER.match(squash(row.filled[0])):
+        if row.heading or len(row.cells) <= 2 or is_footer(row.filled[0]):
             return j
     return len(rows)
 
@@ -145,7 +146,7 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
             continue
         _add_row(drafts[-1], row, columns, shift)
     text = "".join(r.key for r in rows[max(0, start - UNIT_LINE_WINDOW) : start + 1])
-    one_year = "年度" in text and "实施期" not in text and "中期" not in text
+    one_year = names_one_year(text)
     projects, issues = [], []
     for draft in drafts:
         project, found = _project(draft, kpi_header, columns.funds_scale, one_year)
