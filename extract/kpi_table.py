@@ -133,6 +133,9 @@ def tokenize(row: Row, positions: bool = True, glued: bool = False) -> list[Toke
     for col, cell in enumerate(row.cells):
         if not cell:
             continue
+        if not positions and tokens and (tail := _label_tail(tokens[-1], cell)):
+            tokens[-1] = tail
+            continue
         for text, label in _cell_parts(cell):
             if positions:
                 tokens.append(_new(Token, (col, text, label, line)))
@@ -143,6 +146,16 @@ def tokenize(row: Row, positions: bool = True, glued: bool = False) -> list[Toke
             else:
                 tokens.append(Token(None, text, label, line))
     return tokens
+
+
+def _label_tail(prev: Token, cell: str) -> Token | None:
+    """数量 | 指标 on one line of a stream: the label's 指标 printed as a word of its own (a cell
+    数量 指标 whose bounds pdftotext lost) completes it, as in the cell it came from."""
+    if prev.label is None or cell.strip() != "指标" or prev.text.endswith("指标"):
+        return None
+    joined = squash(prev.text) + "指标"
+    info = level_labels().get(joined)
+    return prev._replace(text=joined, label=info) if info else None
 
 
 def _joined_label(prev: Token, text: str) -> Token | None:

@@ -41,8 +41,8 @@ def _header_labels() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 HEADER_LABELS, ALONE_LABELS = _header_labels()
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
-FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期)(\s*[:：]|$)")
-FOOTER_FIRST = frozenset("负经联填")  # first glyphs of the footer labels: a cheap pre-check
+FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期|填报人|填表人|审核人|单位负责人)(\s*[:：]|$)")
+FOOTER_FIRST = frozenset("负经联填审单")  # first glyphs of the footer labels: a cheap pre-check
 
 
 @dataclass(frozen=True)

@@ -618,6 +618,22 @@ def test_a_label_split_at_a_wrap_space_on_its_line_is_one_label_in_pdftotext():
     assert _triples(period) == _triples(annual) == expected
 
 
+def test_a_labels_zhibiao_printed_as_a_word_of_its_own_completes_it_in_pdftotext():
+    """产出 指标 数量 指标 供暖面积 ≤26543㎡: pdftotext joins the cells 数量 指标 and 供暖面积 with
+    the same space, so 指标 stands alone; it completes the label before it (数量指标, as the cell
+    reads), as does 成本 指标, read the same as the seeds' tab-separated cell 成本 指标."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "产出 指标 数量 指标 供暖面积 ≤26543㎡ 数量 指标 供暖面积 ≤26543㎡",
+        "预计用水量 ≤16400吨 预计用水量 ≤16400吨",
+        "成本 指标 单位供暖成本 ≤73.93元/平方米 成本 指标 单位供暖成本 ≤73.93元/平方米",
+    ])
+    expected = [("数量指标", "供暖面积", "≤26543㎡"), ("数量指标", "预计用水量", "≤16400吨"),
+                ("成本指标", "单位供暖成本", "≤73.93元/平方米")]
+    assert _triples(period) == _triples(annual) == expected
+    assert [k.level1 for k in period] == ["产出指标"] * 3
+
+
 def test_a_name_repeated_into_its_value_column_by_docling_has_no_value():
     """docling writes a merged cell's text into every column it spans: 公民科学素质水平 |
     公民科学素质水平 is a name with no value, not a value equal to its name."""

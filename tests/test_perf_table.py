@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from budgetkg.extract.layout import parse_layout
 from budgetkg.extract.perf_table import find_blocks, read_projects
 from rows import tsv_rows
@@ -53,6 +55,16 @@ def test_a_signature_row_under_a_copy_of_the_merged_kpi_heading_ends_the_table()
     split = filled.replace("绩效指标\t负责人：", "效 指 标\t负责人：")  # the heading split by a page break
     project = read_projects(tsv_rows(split))[0][0]
     assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
+
+
+@pytest.mark.parametrize("signature", ["填报人：张三\t联系电话：123", "填表人：\t审核人：", "单位负责人：李四\t填报日期：2026年1月"])
+def test_a_signature_row_naming_whoever_filled_or_checked_the_form_ends_the_table(signature):
+    """填报人 / 填表人 / 审核人 / 单位负责人 open the signature row of other templates: the row
+    ends the table and is no indicator named 填报人：张三."""
+    signed = TABLE.replace("负责人：\t经办人：\t联系电话：\t填报日期：", signature)
+    [project], _ = read_projects(tsv_rows(signed))
+    assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
+    assert project.end_line == 17
 
 
 def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
