@@ -48,6 +48,17 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 # A well-formed number, as tables print it: 2020, 1,234.50, -3, 90%.
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _WORDY = re.compile(r"[^\W_]")
+# Inline maths that PDF-to-markdown tools (MinerU) write for symbols: $\geq 90\%$, $\geq$95%.
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,60})\$")
+_MATH_COMMAND = re.compile(r"\\([A-Za-z]+|[%$&#_{}])\s*")
+_MATH_SYMBOLS = {
+    "geq": "≥", "ge": "≥", "geqslant": "≥", "leq": "≤", "le": "≤", "leqslant": "≤", "gt": ">", "lt": "<",
+    "neq": "≠", "ne": "≠", "approx": "≈", "pm": "±", "times": "×", "div": "÷", "cdot": "·", "sim": "~",
+    "%": "%", "$": "$", "&": "&", "#": "#", "_": "_", "{": "{", "}": "}",
+    "mathrm": "", "text": "", "textrm": "", "mathbf": "", "rm": "", "left": "", "right": "",
+}
+_MATH_POWERS = {"^{2}": "²", "^2": "²", "^{3}": "³", "^3": "³", "^{\\circ}": "°", "^\\circ": "°"}
+_PLACEHOLDER = re.compile(r"Col\d{1,3}")  # pymupdf4llm's name for a header cell with no text
 
 # --- line kinds ----------------------------------------------------------------------------
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
@@ -145,7 +156,24 @@ def clean_cell(raw: str) -> str:
         raw = raw.replace("**", "")
     if "![" in raw:
         raw = _MD_IMAGE.sub("", raw)
+    if "$" in raw:
+        raw = _INLINE_MATH.sub(_math_text, raw)
     return undouble(" ".join(raw.split()))
+
+
+def _math_text(m: re.Match[str]) -> str:
+    """The text an inline formula prints ($\\geq 90\\%$ → ≥90%); a formula with a command
+    not known here stays as written, dollars and all."""
+    body = m.group(1)
+    if "\\" not in body and "^" not in body:
+        return m.group(0)  # $100$ or a dollar amount: no formula
+    for power, glyph in _MATH_POWERS.items():
+        body = body.replace(power, glyph)
+    unknown = [c for c in _MATH_COMMAND.findall(body) if c not in _MATH_SYMBOLS]
+    if unknown or "^" in body:
+        return m.group(0)
+    body = _MATH_COMMAND.sub(lambda c: _MATH_SYMBOLS[c.group(1)], body)
+    return "".join(body.replace("{", "").replace("}", "").split())
 
 
 def undouble(text: str) -> str:
@@ -448,7 +476,10 @@ def _line_row(
         cells, end = payload
         return _make_row(number, end, [clean_cell(md_unescape(c)) for c in cells])
     if kind == "pipe":
-        return _make_row(number, number, [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)])
+        cells = [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)]
+        if "Col" in payload:  # pymupdf4llm: Col3 | Col4 where the header row's cells were empty
+            cells = ["" if _PLACEHOLDER.fullmatch(c) else c for c in cells]
+        return _make_row(number, number, cells)
     if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)
         if split_plain:
             cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))

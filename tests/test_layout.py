@@ -245,6 +245,27 @@ def test_clean_cell(raw, expected):
     assert clean_cell(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    (r"$\geq 90\%$", "≥90%"),  # MinerU writes symbols as inline maths
+    (r"$\geq$95%", "≥95%"),
+    (r"$\leqslant$ 3 天", "≤ 3 天"),
+    (r"$ \geq 9 0 \% $", "≥90%"),
+    (r"覆盖面积$100 m^{2}$", "覆盖面积100m²"),
+    (r"误差$\pm 0.5\%$", "误差±0.5%"),
+    ("$100$", "$100$"),  # no command: not a formula
+    (r"$\frac{1}{2}$", r"$\frac{1}{2}$"),  # a command not known here: kept as written
+])
+def test_inline_maths_of_pdf_to_markdown_tools_reads_as_the_symbols_printed(raw, expected):
+    assert clean_cell(raw) == expected
+
+
+def test_pymupdf4llm_column_placeholders_are_empty_cells():
+    """pymupdf4llm names a header row's empty cells Col3, Col4; they are no text of the table
+    (the project name is not 科技规划编制费用Col3Col4, and a Col1|Col2 row is no indicator)."""
+    doc = parse_layout("|项目名称|科技规划编制费用|Col3|Col4|\n|---|---|---|---|\n|Col1|Col2|Col3|Col4|\n", "t.md")
+    assert [row.cells for row in doc.rows] == [("项目名称", "科技规划编制费用", "", "")]
+
+
 def test_markdown_text_around_a_multiline_table_and_prefix_on_same_line():
     text = "说明文字<table><tr><td>甲</td>\n<td>乙</td></tr>\n<tr><td>丙<td>丁</table>结尾\n"
     doc = parse_layout(text, "inline.md")
