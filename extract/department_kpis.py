@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from budgetkg.extract.kpi_table import read_kpis
+from budgetkg.extract.kpi_table import HEADER_FRAGMENT, read_kpis
 from budgetkg.extract.labels import FOOTER, squash
 from budgetkg.extract.model import Issue, Kpi, Row
 
@@ -46,9 +46,18 @@ def read_department_kpis(rows: Sequence[Row], mode: str = "columns") -> tuple[tu
     if span is None:
         return (), (), None
     block = rows[span[0] : span[1]]
-    k = next((i for i, r in enumerate(block) if HEADER.search(squash(r.text))), None)
+    k = next((i for i, r in enumerate(block) if HEADER.search(squash(r.text)) or _wrapped_header(block, i)), None)
     if k is None:
         return (), (), span
-    body = [r for r in block[k + 1 :] if not FOOTER.match(squash(r.text))]
-    kpis, annual, issues = read_kpis(block[k : k + 1], body, mode)
+    end = k + 1
+    while end < len(block) and HEADER_FRAGMENT.match(block[end].key):
+        end += 1  # the rest of a header wrapped one fragment per line: 标 / 二级指 / 标 / …
+    body = [r for r in block[end:] if not FOOTER.match(squash(r.text))]
+    kpis, annual, issues = read_kpis(block[k:end], body, mode)
     return kpis + annual, issues, span
+
+
+def _wrapped_header(block: Sequence[Row], i: int) -> bool:
+    """一级指 / 标: the header's first cell wrapped over two lines (pdftotext of a narrow column)."""
+    key = block[i].key
+    return key.startswith("一级") and i + 1 < len(block) and "一级指标" in key + block[i + 1].key

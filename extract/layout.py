@@ -549,8 +549,18 @@ def _plain_family(texts: list[str]) -> str:
     present = set(texts)  # a label undoubles from itself or from itself printed twice
     labels = sum(1 for label in _LABELS if label in present or label + label in present)
     if short >= 0.6 and gaps < 0.2 and labels >= 2:
-        return "cell-per-line"
+        return "pdftotext" if _labels_lead_values(texts) else "cell-per-line"
     return "pdftotext" if gaps >= 0.15 else "text"
+
+
+def _labels_lead_values(texts: list[str]) -> bool:
+    """Most lines that open with a table label carry its value after it (项目名称 科技馆运行费):
+    pdftotext, its cells wrapped so narrow that most lines hold one word; one cell per line
+    prints each label alone."""
+    starts = tuple(_LABELS)
+    led = [t for t in texts if t.startswith(starts)]
+    with_value = sum(1 for t in led if len(t.split()) > 1 and t.split()[0] in _LABELS)
+    return bool(led) and with_value >= 0.5 * len(led)
 
 
 def _has_gap(text: str) -> bool:

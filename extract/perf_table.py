@@ -235,6 +235,37 @@ def _spanned_label(cells: Sequence[str], label: str) -> bool:
     )
 
 
+def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
+    """Labels wrapped onto the next line (主管部门及 / 代码, 立项 / 依据), which pdftotext and
+    one-cell-per-line output print as two rows: joined where the two pieces make a label and
+    neither is one. The tail's row keeps its other cells (pdftotext -layout prints the label's
+    second line below a row of values)."""
+    out = list(rows)
+    for i in range(len(out) - 1):
+        above, below = out[i], out[i + 1]
+        if not (above and below and above.filled and below.filled):
+            continue
+        label = _wrapped_label(above.filled[0], below.filled[0])
+        if label is None:
+            continue
+        out[i] = Row.of_cells(above.line, below.line if len(below.filled) == 1 else above.end_line,
+                              (label, *above.filled[1:]), indent=above.indent)
+        out[i + 1] = Row.of_cells(below.line, below.end_line, below.filled[1:], indent=below.indent)
+    return [row for row in out if row is not None]
+
+
+def _wrapped_label(head: str, tail: str) -> str | None:
+    """head + tail when together they are a header label and neither is one alone."""
+    head, tail = squash(head), squash(tail)
+    if len(head) > 8 or len(tail) > 4 or head in _EXACT_LABELS or tail in _EXACT_LABELS:
+        return None
+    joined = head + tail
+    return joined if joined in _EXACT_LABELS else None
+
+
+_EXACT_LABELS = frozenset(squash(label) for labels in HEADER_LABELS.values() for label in labels)
+
+
 def unshift_header(fields: HeaderFields) -> HeaderFields:
     """Repair a header printed one row low: the 项目名称 cell holds the (2026年度) line.
 
@@ -276,7 +307,8 @@ def read_project(
     """One performance table into a record (`unit_above`: 元 per unit of a 单位：万元 line
     printed above the table, for funds whose label and cells state no unit)."""
     block = split_block(rows)
-    fields = unshift_header(read_header(recentre(block.rows)))
+    header_rows = join_wrapped_labels(block.rows) if kpi_mode(family) != "columns" else block.rows
+    fields = unshift_header(read_header(recentre(header_rows)))
     scale = 1 if fields.funds_unit else unit_above
     period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)

@@ -147,6 +147,18 @@ def test_cell_per_line():
     assert_well_numbered(doc, 30, strict=True)
 
 
+def test_pdftotext_wrapped_so_narrow_that_most_lines_hold_one_word_is_still_pdftotext():
+    """Cells wrapped at 12 glyphs: most lines are one short word, as in one-cell-per-line
+    output, but the labels carry their values on their lines (项目名称  科技馆运行费-工服采购),
+    which one cell per line never prints; read as pdftotext, the indicators come out whole."""
+    doc = read_document(FIXTURES / "pdftotext_narrow_wrap.txt")
+    assert doc.family == "pdftotext"
+    [project] = extract_document(doc).performance_projects
+    assert [(k.level3, k.value) for k in project.period_kpis][:4] == [
+        ("人均工服数量", "≤11件"), ("工服验收合格率", "100%"), ("工服费用总成本", "≤423910元"),
+        ("工服人均成本", "≤3562.27元")]
+
+
 def test_pdftotext_pages():
     doc = read_document(FIXTURES / "pdftotext_pages.txt")
     assert doc.family == "pdftotext"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from budgetkg.extract.layout import parse_layout
+from budgetkg.extract.pipeline import extract_document
 from budgetkg.extract.perf_table import find_blocks, read_projects
 from rows import tsv_rows
 
@@ -250,3 +251,42 @@ def test_both_columns_labels_side_by_side_over_their_figures_stay_two_labels():
            "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 支持项目数 ≥10项\n"
     [project], _ = read_projects(parse_layout(text, "p.txt").rows, "pdftotext")
     assert (project.annual_funds.total, project.annual_funds.central, project.annual_funds.city_county) == (5370000, 0, 5370000)
+
+
+WRAPPED_LABELS = """项目支出绩效目标表
+项目名称  科技创新规划编制费用
+{supervising}
+项目资金(元)  实施期资金总额:  250,000  年度资金总额:  250,000
+  其中:中央财政资金  0  其中:中央财政资金  0
+  市县(区)财政资金  250,000  市县(区)财政资金  250,000
+项目
+概况
+委托编制科技创新规划,协议价29.95万元,按照协议2026年支付25万元。
+立项
+依据
+《晋城市规划编制工作方案》(晋市委办综办发【2024】151号)。
+项目设立必
+要性
+按《国务院关于印发全民科学素质行动规划纲要的通知》(国发〔2021〕9号)要求编制。
+绩效指标 一级指标  二级指标  三级指标  指标值
+ 产出指标  数量指标  规划编制数  1个
+负责人:
+"""
+
+
+@pytest.mark.parametrize("supervising", [
+    "主管部门及\n代码\n100-晋城市科学技术局  实施单位 晋城市科学技术局",
+    "主管部门及 100-晋城市科学技术局  实施单位 晋城市科学技术局\n代码",  # -layout: the label's tail below
+], ids=["tail on its own line", "tail below the row"])
+def test_pdftotext_header_labels_wrapped_over_two_lines_are_read_as_their_labels(supervising):
+    """主管部门及 / 代码, 项目 / 概况, 立项 / 依据, 项目设立必 / 要性: a narrow label column wraps
+    the label; its pieces together are the label, so each field keeps its own text (no 及代码
+    in the department, no legal basis taken from 设立必要性, no 万元 of the overview taken for
+    the funds' unit)."""
+    doc = parse_layout(WRAPPED_LABELS.format(supervising=supervising), "wrapped.txt")
+    [project] = extract_document(doc).performance_projects
+    assert (project.supervising_code, project.supervising_dept, project.implementing_unit) == (
+        "100", "晋城市科学技术局", "晋城市科学技术局")
+    assert [c.doc_number for c in project.legal_bases] == ["晋市委办综办发〔2024〕151号"]
+    assert project.period_funds.total == 250000
+    assert project.texts["overview"].startswith("委托编制")
