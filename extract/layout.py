@@ -544,6 +544,7 @@ def _plain_family(texts: list[str]) -> str:
     on lines of their own; pdftotext when many lines show column gaps; else text."""
     if not texts:
         return "text"
+    texts = [_unspaced(t) for t in texts]
     gaps = sum(1 for t in texts if _has_gap(t)) / len(texts)
     short = sum(1 for t in texts if len(t) <= _SHORT_CELL and len(t.split()) == 1) / len(texts)
     present = set(texts)  # a label undoubles from itself or from itself printed twice
@@ -551,6 +552,15 @@ def _plain_family(texts: list[str]) -> str:
     if short >= 0.6 and gaps < 0.2 and labels >= 2:
         return "pdftotext" if _labels_lead_values(texts) else "cell-per-line"
     return "pdftotext" if gaps >= 0.15 else "text"
+
+
+def _unspaced(text: str) -> str:
+    """项 目 名 称 → 项目名称: a word set letter-spaced (a label justified across its cell) is
+    one word, not a row of one-glyph cells."""
+    if " " not in text or len(text) > 2 * _SHORT_CELL:
+        return text
+    pieces = text.split()
+    return "".join(pieces) if len(pieces) >= 3 and all(len(p) == 1 for p in pieces) else text
 
 
 def _labels_lead_values(texts: list[str]) -> bool:

@@ -235,6 +235,17 @@ def _spanned_label(cells: Sequence[str], label: str) -> bool:
     )
 
 
+def _without_repeated_name_row(rows: Sequence[Row]) -> Sequence[Row]:
+    """The table without copies of its 项目名称 row: a table split by a page break may print
+    that row again at the top of the next page (a repeated header row), which is neither more
+    of the name nor an indicator."""
+    first = next((r for r in rows if r.filled and squash(r.filled[0]).startswith("项目名称")), None)
+    if first is None or len(first.filled) < 2:
+        return rows  # one cell per line: the label alone, repeated by nothing
+    key = first.key
+    return [r for r in rows if r is first or r.key != key]
+
+
 def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
     """Labels wrapped onto the next line (主管部门及 / 代码, 立项 / 依据), which pdftotext and
     one-cell-per-line output print as two rows: joined where the two pieces make a label and
@@ -306,7 +317,7 @@ def read_project(
 ) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record (`unit_above`: 元 per unit of a 单位：万元 line
     printed above the table, for funds whose label and cells state no unit)."""
-    block = split_block(rows)
+    block = split_block(_without_repeated_name_row(rows))
     header_rows = join_wrapped_labels(block.rows) if kpi_mode(family) != "columns" else block.rows
     fields = unshift_header(read_header(recentre(header_rows)))
     scale = 1 if fields.funds_unit else unit_above

@@ -159,6 +159,20 @@ def test_pdftotext_wrapped_so_narrow_that_most_lines_hold_one_word_is_still_pdft
         ("工服人均成本", "≤3562.27元")]
 
 
+def test_cell_per_line_with_letter_spaced_labels_is_cell_per_line():
+    """项 目 名 称: labels justified across their cells print one glyph per word; they are
+    one word each, so the file reads as one cell per line (not as pdftotext rows of one-glyph
+    cells, where no label and no project was found)."""
+    doc = read_document(FIXTURES / "cell_per_line_spaced_labels.txt")
+    assert doc.family == "cell-per-line"
+    [project] = extract_document(doc).performance_projects
+    assert (project.name, project.supervising_code, project.implementing_unit) == (
+        "科技人才培训专项", "214", "某某市科技人才服务中心")
+    assert [c.doc_number for c in project.legal_bases] == ["某科规〔2022〕5号"]
+    assert [(k.level3, k.value) for k in project.period_kpis + project.annual_kpis] == [
+        ("培训人次", "≥500人次"), ("培训合格率", "≥95%"), ("学员满意度", "≥90%")]
+
+
 def test_pdftotext_pages():
     doc = read_document(FIXTURES / "pdftotext_pages.txt")
     assert doc.family == "pdftotext"

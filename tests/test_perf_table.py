@@ -68,6 +68,17 @@ def test_a_signature_row_naming_whoever_filled_or_checked_the_form_ends_the_tabl
     assert project.end_line == 17
 
 
+@pytest.mark.parametrize("before", ["立项依据", "满意度指标"], ids=["in the header", "in the indicators"])
+def test_a_name_row_repeated_at_the_top_of_a_page_is_neither_name_nor_indicator(before):
+    """A table split by a page break may repeat its 项目名称 row on the next page."""
+    name_row = "项目名称\t\t示例科技专项\t\t\n"
+    repeated = TABLE.replace(before, name_row + before, 1)
+    [project], _ = read_projects(tsv_rows(repeated))
+    assert project.name == "示例科技专项"
+    assert [k.level3 for k in project.period_kpis] == ["支持项目数", "服务对象满意度"]
+    assert [c.doc_number for c in project.legal_bases] == ["晋政办发〔2021〕42号", None]
+
+
 def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
     rows = tsv_rows("项目名称\t合计\t财政拨款\n示例科技专项\t100.00\t100.00\n")
     assert find_blocks(rows) == []
