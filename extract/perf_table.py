@@ -41,6 +41,12 @@ CODE_AFTER = re.compile(r"^(.*[\u4e00-\u9fff])\s*[\[［【(（]?(\d{2,6})[\]］�
 TEXT_FIELDS = ("overview", "legal_basis", "necessity", "measures", "plan", "goal", "goal_period", "goal_annual")
 TABLE_TITLE = re.compile(r"绩效目标(申报)?表$")
 YEAR_MARKER = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
+BRACKETED_YEAR = re.compile(r"^[(（]\d{4}年度?[)）]$")
+# Page numbers and rules as converters print them between the parts of a split table
+PAGE_MARK = re.compile(r"[-—–·•]+\d{1,3}[-—–·•]*|\d{1,3}[/／]\d{1,3}|第\d{1,3}页(共\d{1,3}页)?"
+                       r"|.{2,36}(预算|决算)(公开)?\d{1,3}")
+PAGE_RULE = re.compile(r"(\{\d{1,3}\})?-{3,}")  # a rule between pages, with marker's page number
+RESUME_WINDOW = 4  # rows after page furniture where the indicators may go on
 YEAR_SPAN = re.compile(r"^[(（][\d年月\s—\-–~～至]+[)）]$")  # 中期目标（2026年—2028年）: the column's years
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear …
 LOOKAHEAD_CELLS = 16  # … or cells, where 6 rows hold fewer
@@ -113,7 +119,8 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
         if in_indicators and len(rows[j].filled) == 1 and _opens_next_part(first, j - start):
-            return j
+            if not (_is_page_furniture(first) and _indicators_resume(rows, j, limit)):
+                return j
         in_indicators = in_indicators or _opens_indicators(rows[j])
     return limit
 
@@ -122,6 +129,32 @@ def _labels_follow(rows: Sequence[Row], j: int) -> bool:
     """Header labels on the next rows: the 联系电话 at j is a field of the header (项目负责人,
     联系电话 above 主管部门 in some templates), not the signature row under the table."""
     return any(split_header_label(c) for r in rows[j + 1 : j + 4] for c in r.filled)
+
+
+def _is_page_furniture(cell: str, bare_numbers: bool = False) -> bool:
+    """What a page break prints inside a table: the table's title repeated, its (2026年度)
+    line, a page number (16/48, ·16·, 第16页, a running footer …预算 16) or a rule (-----).
+    A bare number counts only where every row has cells of its own (`bare_numbers`); one
+    cell per line prints values such as 16 alone."""
+    key = squash(cell)
+    if len(key) > 40:
+        return bool(PAGE_RULE.fullmatch(key))
+    if TABLE_TITLE.search(key) or BRACKETED_YEAR.match(key) or PAGE_MARK.fullmatch(key) or PAGE_RULE.fullmatch(key):
+        return True
+    return bare_numbers and key.isdigit() and len(key) <= 3
+
+
+def _indicators_resume(rows: Sequence[Row], j: int, limit: int) -> bool:
+    """The indicators go on after the page furniture at row j: the next rows hold a level
+    label, or a row whose first cell is blank (the merged label column continued). The next
+    table opens with its 项目名称 row instead."""
+    for row in rows[j + 1 : min(limit, j + 1 + RESUME_WINDOW)]:
+        if row.heading or squash(row.filled[0]).startswith("项目名称"):
+            return False
+        if len(row.filled) == 1 and _is_page_furniture(row.filled[0], True):
+            continue
+        return any(map(level_label, row.filled)) or (len(row.filled) >= 2 and not row.cells[0])
+    return False
 
 
 def _opens_next_part(cell: str, offset: int) -> bool:
@@ -136,7 +169,7 @@ def _opens_next_part(cell: str, offset: int) -> bool:
     return bool(HEADING.match(key) or TABLE_TITLE.search(key) or (offset > 2 and YEAR_MARKER.match(key)))
 
 
-def split_block(rows: Sequence[Row]) -> Block:
+def split_block(rows: Sequence[Row], columns: bool = True) -> Block:
     """Separate the header rows from the indicator table of one block.
 
     The indicator header (一级指标 二级指标 …) may follow the first labels when cells are
@@ -147,6 +180,7 @@ def split_block(rows: Sequence[Row]) -> Block:
     header = [r for n, r in enumerate(window) if _is_header_row(r) or (n and _is_side_row(r, window[n - 1]))]
     ids = {id(r) for r in header}
     body = [r for r in rows[k:] if id(r) not in ids and not is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
+    body = [r for r in body if len(r.filled) != 1 or not _is_page_furniture(r.filled[0], columns)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
 
 
@@ -317,7 +351,7 @@ def read_project(
 ) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record (`unit_above`: 元 per unit of a 单位：万元 line
     printed above the table, for funds whose label and cells state no unit)."""
-    block = split_block(_without_repeated_name_row(rows))
+    block = split_block(_without_repeated_name_row(rows), kpi_mode(family) == "columns")
     header_rows = join_wrapped_labels(block.rows) if kpi_mode(family) != "columns" else block.rows
     fields = unshift_header(read_header(recentre(header_rows)))
     scale = 1 if fields.funds_unit else unit_above

@@ -301,3 +301,39 @@ def test_pdftotext_header_labels_wrapped_over_two_lines_are_read_as_their_labels
     assert [c.doc_number for c in project.legal_bases] == ["晋市委办综办发〔2024〕151号"]
     assert project.period_funds.total == 250000
     assert project.texts["overview"].startswith("委托编制")
+
+
+SPLIT_MD = """晋城市级预算部门(单位)项目支出绩效目标表
+
+(2026年度)
+
+| 项目名称 | 科技规划编制费用 | | |
+|---|---|---|---|
+| 主管部门及代码 | 100-晋城市科学技术局 | 实施单位 | 晋城市科学技术局 |
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |
+| 产出指标 | 数量指标 | 规划编制数 | 1个 |
+| | 质量指标 | 规划编制评审通过率 | ≥90% |
+
+{furniture}
+
+| | 时效指标 | 规划整体编制完成时间 | 2026年12月底前 |
+|---|---|---|---|
+| | | 规划报送及时率 | 100% |
+| 满意度指标 | 服务对象满意度 | 相关部门满意度 | ≥95% |
+"""
+
+
+@pytest.mark.parametrize("furniture", [
+    "晋城市级预算部门(单位)项目支出绩效目标表",
+    "16\n\n晋城市级预算部门(单位)项目支出绩效目标表\n\n(2026年度)",
+    "-----\n\n晋城市级预算部门(单位)项目支出绩效目标表",
+    "16/48", "·16·", "**16**", "第16页", "山西省科学技术协会2026年度部门预算 16", "{16}------------------------------------------------",
+])
+def test_a_table_split_by_a_page_goes_on_past_the_titles_and_page_numbers_between(furniture):
+    """A page break inside the indicators may print the table's title again, its year line,
+    a page number or a rule: the indicators after it are the same table's, and the furniture
+    is no indicator. (The next table's title is followed by its 项目名称 row instead.)"""
+    doc = parse_layout(SPLIT_MD.format(furniture=furniture), "split.md")
+    [project] = extract_document(doc).performance_projects
+    assert [k.level3 for k in project.period_kpis] == [
+        "规划编制数", "规划编制评审通过率", "规划整体编制完成时间", "规划报送及时率", "相关部门满意度"]
