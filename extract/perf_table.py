@@ -18,7 +18,7 @@ from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import UNIT_SCALE, is_total_cell, parse_amount, read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS, SIDE_HEADINGS
-from budgetkg.extract.kpi_table import read_kpis
+from budgetkg.extract.kpi_table import is_figure, read_kpis
 from budgetkg.extract.labels import (
     FOOTER,
     FOOTER_FIRST,
@@ -146,14 +146,18 @@ def _is_page_furniture(cell: str, bare_numbers: bool = False) -> bool:
 
 def _indicators_resume(rows: Sequence[Row], j: int, limit: int) -> bool:
     """The indicators go on after the page furniture at row j: the next rows hold a level
-    label, or a row whose first cell is blank (the merged label column continued). The next
-    table opens with its 项目名称 row instead."""
+    label or a value (one cell per line), or a row whose first cell is blank (the merged label
+    column continued). The next table opens with its 项目名称 row instead."""
     for row in rows[j + 1 : min(limit, j + 1 + RESUME_WINDOW)]:
         if row.heading or squash(row.filled[0]).startswith("项目名称"):
             return False
-        if len(row.filled) == 1 and _is_page_furniture(row.filled[0], True):
+        if len(row.filled) == 1:  # furniture, or one cell per line: a label, a value or a name
+            if _is_page_furniture(row.filled[0]):
+                continue
+            if level_label(row.filled[0]) or is_figure(row.filled[0]):
+                return True
             continue
-        return any(map(level_label, row.filled)) or (len(row.filled) >= 2 and not row.cells[0])
+        return any(map(level_label, row.filled)) or not row.cells[0]
     return False
 
 

@@ -337,3 +337,42 @@ def test_a_table_split_by_a_page_goes_on_past_the_titles_and_page_numbers_betwee
     [project] = extract_document(doc).performance_projects
     assert [k.level3 for k in project.period_kpis] == [
         "规划编制数", "规划编制评审通过率", "规划整体编制完成时间", "规划报送及时率", "相关部门满意度"]
+
+
+SPLIT_CELLS = """晋城市级预算部门(单位)项目支出绩效目标表
+(2026年度)
+项目名称
+科技规划编制费用
+主管部门及代码
+100-晋城市科学技术局
+实施单位
+晋城市科学技术局
+一级指标
+二级指标
+三级指标
+指标值
+产出指标
+数量指标
+规划编制数
+1个
+质量指标
+规划编制评审通过率
+≥90%
+晋城市级预算部门(单位)项目支出绩效目标表
+规划报送及时率
+100%
+满意度指标
+服务对象满意度
+相关部门满意度
+≥95%
+"""
+
+
+def test_one_cell_per_line_goes_on_past_a_title_repeated_by_a_page_break():
+    """The title printed again between two indicators (a name, then its value, after it):
+    the indicators go on; the next table would open with its 项目名称 instead."""
+    doc = parse_layout(SPLIT_CELLS, "split.txt")
+    assert doc.family == "cell-per-line"
+    [project] = extract_document(doc).performance_projects
+    assert [k.level3 for k in project.period_kpis + project.annual_kpis] == [
+        "规划编制数", "规划编制评审通过率", "规划报送及时率", "相关部门满意度"]
