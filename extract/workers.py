@@ -238,12 +238,19 @@ class _Pool:
         return _Worker(self.ctx, self.task, self.limits)
 
     def _hand_out(self) -> None:
-        for w in sorted(self.workers, key=lambda w: len(w.queue)):
-            while self.todo and len(w.queue) < DEPTH:
-                index = self.todo.popleft()
-                if not w.hand(index, self.paths[index]):
-                    self._replace(w)
-                    break
+        """Fill each worker's queue up to DEPTH, least busy first. A worker found ended while
+        its file is handed over (it died on the file before, unseen yet) is replaced, and the
+        hand-out goes on to the replacement: else nothing might be out to wait for."""
+        replaced = True
+        while self.todo and replaced:
+            replaced = False
+            for w in sorted(self.workers, key=lambda w: len(w.queue)):
+                while self.todo and len(w.queue) < DEPTH:
+                    index = self.todo.popleft()
+                    if not w.hand(index, self.paths[index]):
+                        self._replace(w)
+                        replaced = True
+                        break
 
     def _wait(self) -> None:
         """Block until a worker reports, dies, or overruns the time limit; act on it."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from budgetkg.extract.pipeline import Failure
-from budgetkg.extract.workers import Limits, run_files
+from budgetkg.extract.workers import Limits, _Pool, run_files
 from budgetkg.graph.store import GraphStore
 from conftest import SEEDS
 
@@ -90,6 +90,23 @@ def pid_or_die(path: str) -> int:
     if Path(path).name == "die":
         os.kill(os.getpid(), signal.SIGKILL)
     return os.getpid()
+
+
+def test_a_worker_found_dead_while_handing_out_is_replaced_and_its_files_go_to_the_new_one():
+    """The race CI met: the worker died on a file (its last messages not yet read) and the
+    next file's hand-over finds its pipe closed. The replacement takes the files; else the
+    pool had nothing out to wait for and stopped with a RuntimeError."""
+    pool = _Pool(pid_or_die, 1, Limits())
+    try:
+        dead = pool.workers[0]
+        dead.proc.kill()
+        dead.proc.join()
+        pool.paths.update({0: "a", 1: "b"})
+        pool.todo.extend([0, 1])
+        pool._hand_out()
+        assert pool.workers[0] is not dead and list(pool.workers[0].queue) == [0, 1]
+    finally:
+        pool.close()
 
 
 def test_a_worker_that_dies_is_replaced_and_the_later_files_still_run():
