@@ -107,6 +107,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _BARE_INT = re.compile(r"\d{1,4}")
+_PAGE_NUMBER_AT_EDGE = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")  # …部门预算公开 2: the header's own page number
 _MIN_PAGE_LINES = 10  # page numbers of consecutive pages are at least this many lines apart
 _MAX_FURNITURE_LEN = 60
 
@@ -600,10 +601,21 @@ def _furniture(lines, formfeeds: list[int], family: str = "") -> set[int]:
     if len(breaks) < 2:
         return pages
     breaks += [(0, 0), (1 << 62, 1 << 62)]  # the file's start and end bound pages too
-    edges = _page_edges(lines, breaks, pages)
-    counts = Counter(edges.values())
-    repeated = {t for t, k in counts.items() if k >= 3 and k >= 0.3 * len(breaks)}
-    return pages | {n for n, t in edges.items() if t in repeated}
+    edges, beyond = _page_edges(lines, breaks, pages)
+    bare = family != "cell-per-line"  # there a bare number is mostly a cell, not a page's
+    found = _repeated(edges, len(breaks), bare)
+    # a header of two lines (山西省科学技术协会 / 2026年度部门预算公开): the line beyond one found
+    found |= _repeated({n: t for n, t, nearest in beyond if nearest in found}, len(breaks), bare)
+    return pages | found
+
+
+def _repeated(edges: dict[int, str], breaks: int, bare_numbers: bool) -> set[int]:
+    """The edge lines whose text recurs at enough page breaks; a page number printed in the
+    header's line (…部门预算公开 2, … 3) does not make its text differ, nor, with
+    `bare_numbers`, does a page number on a line of its own (2, 3, 4)."""
+    keys = {n: _edge_key(t, bare_numbers) for n, t in edges.items()}
+    counts = Counter(keys.values())
+    return {n for n, key in keys.items() if counts[key] >= 3 and counts[key] >= 0.3 * breaks}
 
 
 def _without_running_headers(rows: tuple[Row, ...]) -> tuple[Row, ...]:
@@ -629,10 +641,19 @@ def _without_running_headers(rows: tuple[Row, ...]) -> tuple[Row, ...]:
     return tuple(row for i, row in enumerate(rows) if i not in drop) if drop else rows
 
 
-def _page_edges(lines, breaks, pages: set[int]) -> dict[int, str]:
-    """Short plain lines nearest each page break (before, after), by line number."""
+def _edge_key(text: str, bare_numbers: bool) -> str:
+    text = text.strip()
+    if bare_numbers and _BARE_INT.fullmatch(text):
+        return "#"
+    return _PAGE_NUMBER_AT_EDGE.sub("#", text)
+
+
+def _page_edges(lines, breaks, pages: set[int]) -> tuple[dict[int, str], list[tuple[int, str, int]]]:
+    """Short plain lines nearest each page break (before, after), by line number; and the
+    line beyond each of them (line number, text, the nearest line's number)."""
     numbers = [n for n, _, _, _, _ in lines]
-    edges = {}
+    edges: dict[int, str] = {}
+    beyond: list[tuple[int, str, int]] = []
     for before, after in breaks:
         i = bisect_left(numbers, before) - 1
         while i >= 0 and numbers[i] in pages:
@@ -640,12 +661,23 @@ def _page_edges(lines, breaks, pages: set[int]) -> dict[int, str]:
         j = bisect_left(numbers, after)
         while j < len(numbers) and numbers[j] in pages:
             j += 1
-        for k in (i, j):
-            if 0 <= k < len(lines):
-                number, _, kind, text, _ = lines[k]
-                if kind == "plain" and len(text) <= _MAX_FURNITURE_LEN:
-                    edges[number] = text
-    return edges
+        for k, step in ((i, -1), (j, 1)):
+            nearest = _short_plain(lines, k)
+            if nearest is not None:
+                edges[lines[k][0]] = nearest
+                further = _short_plain(lines, k + step)
+                if further is not None:
+                    beyond.append((lines[k + step][0], further, lines[k][0]))
+    return edges, beyond
+
+
+def _short_plain(lines, k: int) -> str | None:
+    """The text of lines[k] when it is a short plain line (what page furniture can be)."""
+    if 0 <= k < len(lines):
+        _, _, kind, text, _ = lines[k]
+        if kind == "plain" and len(text) <= _MAX_FURNITURE_LEN:
+            return text
+    return None
 
 
 def _set_apart(plain, filled: set[int], formfeeds: set[int]) -> list[tuple[int, str]]:

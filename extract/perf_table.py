@@ -415,8 +415,9 @@ def _annual_part(rows: Sequence[Row]) -> tuple[Sequence[Row], Sequence[Row]]:
 
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
-    """实施期目标 and 年度目标 printed: the indicator table has both column groups."""
-    text = "".join(r.key for r in rows if "目标" in r.text)
+    """实施期目标 and 年度目标 printed: the indicator table has both column groups. (A narrow
+    label column may wrap 实施期 / 目标 over two rows.)"""
+    text = "".join(r.key for r in rows if "目标" in r.text or "实施期" in r.text)
     return "实施期目标" in text and "年度目标" in text
 
 

@@ -173,6 +173,32 @@ def test_cell_per_line_with_letter_spaced_labels_is_cell_per_line():
         ("培训人次", "≥500人次"), ("培训合格率", "≥95%"), ("学员满意度", "≥90%")]
 
 
+def _paged(header_lines: list[str], rows: int = 12, per_page: int = 3) -> str:
+    """A pdftotext table over pages, each page closed by a form feed and opened by the
+    running header lines ({n}: the page number)."""
+    out = ["项目支出绩效目标表", "项目名称  科普经费", "绩效指标 一级指标 二级指标 三级指标 指标值",
+           " 产出指标 数量指标  开展综合统计调查次数 1次"]
+    for i in range(1, rows + 1):
+        out.append(f"   数量指标  科普活动{i}场次  {i}场")
+        if i % per_page == 0:
+            out[-1] += "\n\f" + "\n".join(h.format(n=i // per_page + 1) for h in header_lines)
+    return "\n".join(out) + "\n负责人:\n"
+
+
+@pytest.mark.parametrize("header", [
+    ["山西省科学技术协会", "2026年度部门预算公开"],  # two lines
+    ["山西省科学技术协会2026年度部门预算公开 {n}"],  # its page number on its line
+    ["{n}", "山西省科学技术协会2026年度部门预算公开"],
+], ids=["two lines", "page number on its line", "page number above"])
+def test_pdftotext_running_headers_are_dropped_however_printed_and_rows_alike_stay(header):
+    """A running header of two lines, or with the page number on its line, is furniture; the
+    table's rows beside the page breaks stay, though they differ only in their figures."""
+    doc = parse_layout(_paged(header), "paged.txt")
+    texts = [row.text for row in doc.rows]
+    assert not any("部门预算公开" in t or t == "山西省科学技术协会" for t in texts)
+    assert sum(1 for t in texts if t.startswith("数量指标 科普活动")) == 12
+
+
 def test_pdftotext_pages():
     doc = read_document(FIXTURES / "pdftotext_pages.txt")
     assert doc.family == "pdftotext"

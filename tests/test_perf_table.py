@@ -79,6 +79,23 @@ def test_a_name_row_repeated_at_the_top_of_a_page_is_neither_name_nor_indicator(
     assert [c.doc_number for c in project.legal_bases] == ["晋政办发〔2021〕42号", None]
 
 
+@pytest.mark.parametrize("goals", ["实施期目标   年度目标", "实施期\n目标\n   年度目标"], ids=["one line", "wrapped"])
+def test_pdftotext_two_goal_columns_give_two_indicator_columns_also_when_the_label_wraps(goals):
+    text = f"""项目支出绩效目标表
+项目名称  科技馆免费开放补助资金
+主管部门及代码  322-山西省科学技术协会  实施单位 山西省科学技术馆
+{goals}
+总体目标  确保全年免费开放220天以上。  确保全年免费开放200天以上。
+绩效指标 产出指标 一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值
+  数量指标  免费开放时间 ≥220天 数量指标 免费开放时间 ≥200天
+    电梯维保数量 11部  电梯维保数量 10部
+负责人:
+"""  # pdftotext prints the merged 产出指标 on the header's line: the header alone does not tell
+    [project] = extract_document(parse_layout(text, "goals.txt")).performance_projects
+    assert [(k.level3, k.value) for k in project.period_kpis] == [("免费开放时间", "≥220天"), ("电梯维保数量", "11部")]
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [("免费开放时间", "≥200天"), ("电梯维保数量", "10部")]
+
+
 def test_a_budget_table_with_a_project_name_column_is_not_a_performance_table():
     rows = tsv_rows("项目名称\t合计\t财政拨款\n示例科技专项\t100.00\t100.00\n")
     assert find_blocks(rows) == []
