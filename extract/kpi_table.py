@@ -518,6 +518,8 @@ def read_kpis(
         two_sided = columns.two_sided or _looks_two_sided(parsed)
         sided = [pair for row, segs in parsed for pair in _sided(segs, columns, two_sided, row, issues)]
     else:
+        if mode == "cells":
+            rows = join_label_pieces(rows)
         tokens = [t for row in rows for t in tokenize(row, False, mode == "wrapped")]
         if mode == "wrapped":
             tokens = rejoin_wrapped_rows(rejoin_wrapped_labels(tokens))
@@ -570,6 +572,44 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
             last[at] = last[at]._replace(text=last[at].text + piece.text)
         out[len(out) - len(last) :] = last
     return out
+
+
+def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
+    """One cell per line: a level label wrapped in its cell comes as two or three lines
+    (服务对象 / 满意度, 社会 / 效益, 数量 / 指标, 满意 / 度指 / 标), joined where together they are
+    a label as the vocabulary prints it and the first piece is not."""
+    vocab = level_labels()
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        joined = _label_from_pieces(rows, i, vocab)
+        if joined is None:
+            out.append(rows[i])
+            i += 1
+            continue
+        label, size = joined
+        last = rows[i + size - 1]
+        out.append(Row.of_cells(rows[i].line, last.end_line, (label,)))  # type: ignore[arg-type]
+        i += size
+    return out
+
+
+def _label_from_pieces(rows: Sequence[Row], i: int, vocab: dict[str, LevelLabel]) -> tuple[str, int] | None:
+    """(label, rows it takes) when rows i, i+1 (and i+2) are the pieces of one label."""
+    head = rows[i].key
+    if len(head) > 6 or head in vocab or len(rows[i].filled) != 1:
+        return None
+    text = head
+    for size in (2, 3):
+        if i + size > len(rows) or len(rows[i + size - 1].filled) != 1:
+            return None
+        piece = rows[i + size - 1].key
+        if len(piece) > 6 or piece in vocab:
+            return None
+        text += piece
+        if text in vocab:
+            return text, size
+    return None
 
 
 def rejoin_wrapped_labels(tokens: list[Token]) -> list[Token]:

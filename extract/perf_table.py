@@ -24,6 +24,7 @@ from budgetkg.extract.labels import (
     FOOTER_FIRST,
     HEADER_LABELS,
     level_label,
+    level_labels,
     split_header_label,
     squash,
 )
@@ -181,11 +182,21 @@ def split_block(rows: Sequence[Row], columns: bool = True) -> Block:
     """
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     window = rows[k : k + HEADER_WINDOW]
-    header = [r for n, r in enumerate(window) if _is_header_row(r) or (n and _is_side_row(r, window[n - 1]))]
+    header = [
+        r for n, r in enumerate(window)
+        if (_is_header_row(r) and not (n and _completes_label(window[n - 1], r)))
+        or (n and _is_side_row(r, window[n - 1]))
+    ]
     ids = {id(r) for r in header}
     body = [r for r in rows[k:] if id(r) not in ids and not is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
     body = [r for r in body if len(r.filled) != 1 or not _is_page_furniture(r.filled[0], columns)]
     return Block(tuple(rows[:k]), tuple(header), tuple(body))
+
+
+def _completes_label(above: Row, row: Row) -> bool:
+    """指标 under 数量 (one cell per line, the label's cell wrapped): the end of a level label,
+    not a piece of the column header."""
+    return above.key + row.key in level_labels()
 
 
 def _is_note(cell: str) -> bool:
@@ -416,9 +427,14 @@ def _annual_part(rows: Sequence[Row]) -> tuple[Sequence[Row], Sequence[Row]]:
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
     """实施期目标 and 年度目标 printed: the indicator table has both column groups. (A narrow
-    label column may wrap 实施期 / 目标 over two rows.)"""
-    text = "".join(r.key for r in rows if "目标" in r.text or "实施期" in r.text)
-    return "实施期目标" in text and "年度目标" in text
+    label column may wrap 实施期 / 目标 or 实施期目 / 标 over two rows.)"""
+    keys = [r.key for r in rows]
+    return _printed(keys, "年度", "年度目标") and _printed(keys, "实施期", "实施期目标")
+
+
+def _printed(keys: list[str], opening: str, label: str) -> bool:
+    """`label` in a row, or wrapped over it and the two rows below."""
+    return any(label in "".join(keys[i : i + 3]) for i, k in enumerate(keys) if opening in k)
 
 
 def _supervising(text: str | None) -> tuple[str | None, str | None]:

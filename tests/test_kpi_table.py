@@ -731,3 +731,21 @@ def test_a_target_value_heading_and_a_page_number_in_one_cell_per_line_are_no_in
 def test_pdftotext_split_values_read_whatever_the_order_of_their_columns(header, rows):
     period, _, _ = _wrapped([header, *rows])
     assert _triples(period) == [("数量指标", "支持领军人才人数", "≥100人"), ("质量指标", "入选人才考核合格率", "≥95%")]
+
+
+@pytest.mark.parametrize("pieces, label", [
+    (["服务对象", "满意度"], "服务对象满意度"),
+    (["社会", "效益"], "社会效益"),
+    (["数量", "指标"], "数量指标"),
+    (["满意", "度指", "标", "服务对象满意度"], "服务对象满意度"),  # the 一级 label 满意度指标
+])
+def test_one_cell_per_line_joins_a_level_label_wrapped_over_lines(pieces, label):
+    """A level label wrapped in its cell comes as two or three lines; together they are the
+    label, not a label and an indicator named 服务对象 (or 社会 filed under the label above)."""
+    cells = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "时效指标", "完成时间", "12月底前",
+             *pieces, "受益对象评价", "≥90%"]
+    rows = [Row(i, i, (text,), text) for i, text in enumerate(cells, 1)]
+    period, _, _ = read_kpis(rows[:4], rows[4:], "cells")
+    assert _triples(period) == [("时效指标", "完成时间", "12月底前"), (label, "受益对象评价", "≥90%")]
+    if "满意" in pieces:
+        assert period[1].level1 == "满意度指标"

@@ -393,3 +393,20 @@ def test_one_cell_per_line_goes_on_past_a_title_repeated_by_a_page_break():
     [project] = extract_document(doc).performance_projects
     assert [k.level3 for k in project.period_kpis + project.annual_kpis] == [
         "规划编制数", "规划编制评审通过率", "规划报送及时率", "相关部门满意度"]
+
+
+def test_one_cell_per_line_wrapped_labels_keep_both_indicator_columns():
+    """实施期目 / 标 and 数量 / 指标 wrapped in narrow cells: the table still has its 实施期 and
+    年度 columns, and 指标 under 数量 ends the label (no piece of the column header)."""
+    cells = ["项目支出绩效目标表", "项目名称", "科普经费", "主管部门及代码", "322-山西省科学技术协会",
+             "实施期目", "标", "年度目标", "总体目标", "开展科普活动。", "开展年度科普活动。",
+             "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量", "指标", "开展讲座场次", "≥30场", "数量", "指标", "开展讲座场次", "≥10场",
+             "满意度指标", "服务对象满意度", "公众满意度", "≥90%", "服务对象满意度", "公众满意度", "≥95%"]
+    doc = parse_layout("\n".join(cells) + "\n", "cells.txt")
+    assert doc.family == "cell-per-line"
+    [project] = extract_document(doc).performance_projects
+    assert [(k.level2, k.level3, k.value) for k in project.period_kpis] == [
+        ("数量指标", "开展讲座场次", "≥30场"), ("服务对象满意度", "公众满意度", "≥90%")]
+    assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
+        ("数量指标", "开展讲座场次", "≥10场"), ("服务对象满意度", "公众满意度", "≥95%")]
