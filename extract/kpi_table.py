@@ -28,6 +28,7 @@ HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级�
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
 NUMBER_ONLY = re.compile(r"[\d.,]+")
+UNFINISHED_END = frozenset("0123456789万亿年")  # a figure cut here has its unit (or 月) to come
 PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
@@ -296,7 +297,7 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
         if tok.label and _repeats_label(prev, tok, tokens[i + 1 : i + 3]) and _labels_in(tokens, tok) >= 3:
             continue
         prev = tok
-        if wrapped and _continues_value(cur, tok, nxt):
+        if wrapped and (_continues_value(cur, tok, nxt) or _completes_figure(cur, tok, nxt)):
             cur.value = (cur.value or "") + tok.text
             cur.value_line = tok.line
         elif wrapped and _continues_name(cur, tok):
@@ -396,6 +397,24 @@ def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
         and not is_figure(cur.value)
         and not ENUMERATED.match(tok.text)
         and not NAME_END.search(tok.text)
+    )
+
+
+def _completes_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
+    """A figure cut by its column's width, the rest alone on the next line (2026年12 / 月底前,
+    ≤0.35万 / 元): a short piece with no digit that ends the figure, not the next row's name
+    (the figure before it ends in a digit or a scale, so it is unfinished)."""
+    value = cur.value
+    return (
+        value is not None
+        and cur.name is not None
+        and tok.label is None
+        and tok.line > cur.value_line
+        and (nxt is None or nxt.line != tok.line)
+        and value[-1:] in UNFINISHED_END
+        and len(squash(tok.text)) <= 3
+        and not DIGIT.search(tok.text)
+        and is_figure(value + squash(tok.text))
     )
 
 

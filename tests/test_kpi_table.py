@@ -749,3 +749,20 @@ def test_one_cell_per_line_joins_a_level_label_wrapped_over_lines(pieces, label)
     assert _triples(period) == [("时效指标", "完成时间", "12月底前"), (label, "受益对象评价", "≥90%")]
     if "满意" in pieces:
         assert period[1].level1 == "满意度指标"
+
+
+def test_a_figure_cut_by_its_column_takes_the_rest_printed_alone_below_it_in_pdftotext():
+    """2026年12 / 月底前 and ≤0.35万 / 元: a value wrapped in a narrow 指标值 column; the short
+    piece below ends the unfinished figure, not a row of its own (月底前 with no value)."""
+    period, _, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 时效指标 规划整体编制完成时间",
+        "2026年12",
+        "月底前",
+        "成本指标 职称评审办公费",
+        "≤0.35万",
+        "元",
+        "专家评审费 ≤5万元",
+    ])
+    assert _triples(period) == [("时效指标", "规划整体编制完成时间", "2026年12月底前"),
+                                ("成本指标", "职称评审办公费", "≤0.35万元"), ("成本指标", "专家评审费", "≤5万元")]
