@@ -530,8 +530,9 @@ def test_cell_per_line_header_order_is_read_from_its_lines():
     assert (t["expenditure_basic"], t["expenditure_project"]) == (1000.0, 300.5)
 
 
-def test_department_code_on_the_line_after_its_label():
-    text = "某某市某某局\n2025年度部门预算公开\n" + "主管部门及代码\n108-某某市某某局\n实施单位\n某某局\n" * 2
+@pytest.mark.parametrize("label", ["主管部门及代码", "主管部门及\n代码"], ids=["one line", "label wrapped"])
+def test_department_code_on_the_line_after_its_label(label):
+    text = "某某市某某局\n2025年度部门预算公开\n" + f"{label}\n108-某某市某某局\n实施单位\n某某局\n" * 2
     dep = extract_budget_tables(rows_from_text(text)).department
     assert dep.code == "108"
 

@@ -78,6 +78,8 @@ def _code(rows: Sequence[Row]) -> str | None:
         if not ("码" in text or ("部门" in text and ("名称" in text or "主管" in text))):
             continue
         text = norm(text)
+        if len(text) <= 3 and i and rows[i - 1].filled:  # 主管部门及 / 代码: the label wrapped
+            text = norm(rows[i - 1].filled[-1]) + text
         if _CODE_LABEL_END.search(text) and i + 1 < len(rows):  # its value on the next line
             text += norm(rows[i + 1].filled[0]) if rows[i + 1].filled else ""
         own += _OWN_CODE.findall(text)
