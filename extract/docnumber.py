@@ -42,8 +42,8 @@ _DECREE_SHAPE = re.compile(
 )
 # The part of a number that needs no context: bracketed year, optional 第, serial, 号.
 _TAIL = re.compile(
-    rf"(?P<open>{OPEN})\s*(?P<year>{_DIGIT}{{4}})\s*{CLOSE}"
-    rf"(?:\s*第)?(?:\s*(?P<serial>(?:{_DIGIT}\n?){{0,5}}{_DIGIT}(?=\s*号)|{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
+    rf"(?P<open>{OPEN})\s*(?P<year>(?:{_DIGIT}[\n ]?){{3}}{_DIGIT})\s*{CLOSE}"  # a wrap may cut the year
+    rf"(?:\s*第)?(?:\s*(?P<serial>(?:{_DIGIT}[\n ]?){{0,5}}{_DIGIT}(?=\s*号)|{_DIGIT}{{1,6}}))?(?:\s*(?P<hao>号))?"
 )
 _PREFIX_CHAR = re.compile(rf"[{CJK}、\s]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -170,7 +170,7 @@ def iter_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
         if decree:
             found = _decree(text, m, last_end)
         else:
-            year = unicodedata.normalize("NFKC", m["year"])
+            year = unicodedata.normalize("NFKC", "".join(m["year"].split()))
             if not year.startswith(("19", "20")):
                 continue
             start = _issuer_start(text, m.start(), last_end)

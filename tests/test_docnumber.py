@@ -113,6 +113,16 @@ def test_find_serial_after_di(text, expected):
         assert found == [expected]
 
 
+@pytest.mark.parametrize("text", [
+    "（科协办函普字〔2\n022〕127号）",  # pdftotext wrapped the cell inside the year
+    "（科协办函普字〔20 22〕127号）",  # a <br> or a joined line: a space there
+    "（科协办函普字〔2022〕12\n7号）",
+    "（科协办函普字〔2022〕12 7号）",
+])
+def test_a_line_break_or_space_inside_the_year_or_serial_leaves_the_number_whole(text):
+    assert [n for _, _, n in find_doc_numbers(text)] == ["科协办函普字〔2022〕127号"]
+
+
 def test_find_gives_offsets_of_the_written_number():
     text = "见(晋财资[2014]38号、晋财资[2017]43号)"
     assert [(text[s:e], n) for s, e, n in find_doc_numbers(text)] == [
