@@ -596,14 +596,16 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
 def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     """One cell per line: a level label wrapped in its cell comes as two or three lines
     (服务对象 / 满意度, 社会 / 效益, 数量 / 指标, 满意 / 度指 / 标), joined where together they are
-    a label as the vocabulary prints it and the first piece is not."""
+    a label as the vocabulary prints it and the first piece is not; a copy of a label cut
+    short right above it is dropped."""
     vocab = level_labels()
     out: list[Row] = []
     i = 0
     while i < len(rows):
         joined = _label_from_pieces(rows, i, vocab)
         if joined is None:
-            out.append(rows[i])
+            if not _cut_copy(rows, i):
+                out.append(rows[i])
             i += 1
             continue
         label, size = joined
@@ -611,6 +613,19 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
         out.append(Row.of_cells(rows[i].line, last.end_line, (label,)))  # type: ignore[arg-type]
         i += size
     return out
+
+
+def _cut_copy(rows: Sequence[Row], i: int) -> bool:
+    """效益指标 / 经济 / 经济效益: a copy of the label below cut short by its cell (a merged
+    cell the converter printed twice), between two labels, no indicator named 经济. (After
+    a name it is that name's value: 依法依规履职 / 可持续 / 可持续影响指标.)"""
+    head = rows[i].key
+    if not 2 <= len(head) <= 4 or i + 1 == len(rows) or level_label(head) is not None:
+        return False
+    if not i or level_label(rows[i - 1].key) is None:
+        return False
+    below = rows[i + 1].key
+    return below != head and below.startswith(head) and level_label(below) is not None
 
 
 def _label_from_pieces(rows: Sequence[Row], i: int, vocab: dict[str, LevelLabel]) -> tuple[str, int] | None:

@@ -766,3 +766,16 @@ def test_a_figure_cut_by_its_column_takes_the_rest_printed_alone_below_it_in_pdf
     ])
     assert _triples(period) == [("时效指标", "规划整体编制完成时间", "2026年12月底前"),
                                 ("成本指标", "职称评审办公费", "≤0.35万元"), ("成本指标", "专家评审费", "≤5万元")]
+
+
+def test_one_cell_per_line_drops_a_copy_of_a_label_cut_short_above_it():
+    """经济 / 经济效益: the label's cut copy (a merged cell printed twice) is no indicator."""
+    cells = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "发放人数", "2人",
+             "效益指标", "经济", "经济效益", "带动产值", "≥100万元"]
+    rows = [Row(i, i, (text,), text) for i, text in enumerate(cells, 1)]
+    period, _, _ = read_kpis(rows[:4], rows[4:], "cells")
+    assert _triples(period) == [("数量指标", "发放人数", "2人"), ("经济效益", "带动产值", "≥100万元")]
+    verdict = cells[:9] + ["可持续影响指标", "依法依规履职", "可持续", "可持续影响指标", "依法依规履职", "可持续"]
+    rows = [Row(i, i, (text,), text) for i, text in enumerate(verdict, 1)]
+    period, _, _ = read_kpis(rows[:4], rows[4:], "cells")
+    assert ("可持续影响指标", "依法依规履职", "可持续") in _triples(period)  # a value, not a cut label
