@@ -29,6 +29,7 @@ COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
 NUMBER_ONLY = re.compile(r"[\d.,]+")
 UNFINISHED_END = frozenset("0123456789万亿年")  # a figure cut here has its unit (or 月) to come
+FIGURE_TAILS = frozenset(["前", "底前", "日前", "之前", "以前", "以上", "以下", "以内"])  # 10月底 / 前
 PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
@@ -402,8 +403,9 @@ def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
 
 def _completes_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
     """A figure cut by its column's width, the rest alone on the next line (2026年12 / 月底前,
-    ≤0.35万 / 元): a short piece with no digit that ends the figure, not the next row's name
-    (the figure before it ends in a digit or a scale, so it is unfinished)."""
+    ≤0.35万 / 元, 2025年10月底 / 前): a short piece with no digit that ends the figure, not the
+    next row's name (the figure before it ends in a digit or a scale, so it is unfinished, or
+    the piece is a figure's closing word: 前, 以上, 以内)."""
     value = cur.value
     return (
         value is not None
@@ -411,7 +413,7 @@ def _completes_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
         and tok.label is None
         and tok.line > cur.value_line
         and (nxt is None or nxt.line != tok.line)
-        and value[-1:] in UNFINISHED_END
+        and (value[-1:] in UNFINISHED_END or squash(tok.text) in FIGURE_TAILS)
         and len(squash(tok.text)) <= 3
         and not DIGIT.search(tok.text)
         and is_figure(value + squash(tok.text))
@@ -597,14 +599,17 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     """One cell per line: a level label wrapped in its cell comes as two or three lines
     (服务对象 / 满意度, 社会 / 效益, 数量 / 指标, 满意 / 度指 / 标), joined where together they are
     a label as the vocabulary prints it and the first piece is not; a copy of a label cut
-    short right above it is dropped."""
+    short right above it is dropped, and the last line of a wrapped name or figure joins it."""
     vocab = level_labels()
     out: list[Row] = []
     i = 0
     while i < len(rows):
         joined = _label_from_pieces(rows, i, vocab)
         if joined is None:
-            if not _cut_copy(rows, i):
+            if out and _tail_of_cell_above(out[-1], rows, i, vocab):
+                above = out[-1]
+                out[-1] = Row.of_cells(above.line, rows[i].end_line, (above.text + rows[i].key,))  # type: ignore[assignment]
+            elif not _cut_copy(rows, i):
                 out.append(rows[i])
             i += 1
             continue
@@ -613,6 +618,23 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
         out.append(Row.of_cells(rows[i].line, last.end_line, (label,)))  # type: ignore[arg-type]
         i += size
     return out
+
+
+def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str, LevelLabel]) -> bool:
+    """The last line of the cell above, wrapped (raw pdftotext prints each cell's lines one
+    per line): 2025年10月底 / 前 ends a figure; 支持省级创新实验室 / 数量 / ≥7家 ends a name
+    with a word that would read as the label 数量(指标) were it not between the name and its
+    value (a label proper is printed in full, or followed by a name)."""
+    key = rows[i].key
+    if key in FIGURE_TAILS:
+        return is_figure(above.text)
+    if key in vocab or level_label(key) is None or i + 1 == len(rows):
+        return False
+    return (
+        level_label(above.key) is None
+        and not is_value_like(above.text)
+        and is_figure(rows[i + 1].text)
+    )
 
 
 def _cut_copy(rows: Sequence[Row], i: int) -> bool:

@@ -763,9 +763,12 @@ def test_a_figure_cut_by_its_column_takes_the_rest_printed_alone_below_it_in_pdf
         "≤0.35万",
         "元",
         "专家评审费 ≤5万元",
+        "时效指标 资金拨付完成时间 2025年10月底",
+        "前",
     ])
     assert _triples(period) == [("时效指标", "规划整体编制完成时间", "2026年12月底前"),
-                                ("成本指标", "职称评审办公费", "≤0.35万元"), ("成本指标", "专家评审费", "≤5万元")]
+                                ("成本指标", "职称评审办公费", "≤0.35万元"), ("成本指标", "专家评审费", "≤5万元"),
+                                ("时效指标", "资金拨付完成时间", "2025年10月底前")]
 
 
 def test_one_cell_per_line_drops_a_copy_of_a_label_cut_short_above_it():
@@ -779,3 +782,17 @@ def test_one_cell_per_line_drops_a_copy_of_a_label_cut_short_above_it():
     rows = [Row(i, i, (text,), text) for i, text in enumerate(verdict, 1)]
     period, _, _ = read_kpis(rows[:4], rows[4:], "cells")
     assert ("可持续影响指标", "依法依规履职", "可持续") in _triples(period)  # a value, not a cut label
+
+
+def test_one_cell_per_line_joins_the_last_line_of_a_wrapped_name_or_figure():
+    """Raw pdftotext prints each cell's lines one per line: 支持省级创新实验室 / 数量 / ≥7家 is
+    one name (数量 would read as the label 数量指标, but a label does not stand between a name
+    and its value), and 2025年10月底 / 前 one figure."""
+    cells = ["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标",
+             "支持省级创新实验室", "数量", "≥7家", "支持新型研发机构数量", "≥40家",
+             "时效指标", "资金拨付完成时间", "2025年10月底", "前", "数量指标", "新建平台", "≥3个"]
+    rows = [Row(i, i, (text,), text) for i, text in enumerate(cells, 1)]
+    period, _, _ = read_kpis(rows[:4], rows[4:], "cells")
+    assert _triples(period) == [
+        ("数量指标", "支持省级创新实验室数量", "≥7家"), ("数量指标", "支持新型研发机构数量", "≥40家"),
+        ("时效指标", "资金拨付完成时间", "2025年10月底前"), ("数量指标", "新建平台", "≥3个")]
