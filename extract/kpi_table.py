@@ -403,9 +403,8 @@ def _continues_value(cur: Segment, tok: Token, nxt: Token | None) -> bool:
 
 def _completes_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
     """A figure cut by its column's width, the rest alone on the next line (2026年12 / 月底前,
-    ≤0.35万 / 元, 2025年10月底 / 前): a short piece with no digit that ends the figure, not the
-    next row's name (the figure before it ends in a digit or a scale, so it is unfinished, or
-    the piece is a figure's closing word: 前, 以上, 以内)."""
+    ≤0.35万 / 元): a short piece with no digit that ends the figure, not the next row's name
+    (the figure before it ends in a digit or a scale, so it is unfinished)."""
     value = cur.value
     return (
         value is not None
@@ -413,7 +412,7 @@ def _completes_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
         and tok.label is None
         and tok.line > cur.value_line
         and (nxt is None or nxt.line != tok.line)
-        and (value[-1:] in UNFINISHED_END or squash(tok.text) in FIGURE_TAILS)
+        and value[-1:] in UNFINISHED_END
         and len(squash(tok.text)) <= 3
         and not DIGIT.search(tok.text)
         and is_figure(value + squash(tok.text))
