@@ -138,6 +138,9 @@ def tokenize(row: Row, positions: bool = True, glued: bool = False) -> list[Toke
         if not positions and tokens and (tail := _label_tail(tokens[-1], cell)):
             tokens[-1] = tail
             continue
+        if glued and len(row.filled) == 1 and cell.strip() == "指标":
+            tokens.append(Token(None, "指标", None, line))  # a label's wrapped tail, for rejoin_wrapped_labels
+            continue
         for text, label in _cell_parts(cell):
             if positions:
                 tokens.append(_new(Token, (col, text, label, line)))
@@ -542,7 +545,7 @@ def read_kpis(
             rows = join_label_pieces(rows)
         tokens = [t for row in rows for t in tokenize(row, False, mode == "wrapped")]
         if mode == "wrapped":
-            tokens = rejoin_wrapped_rows(rejoin_wrapped_labels(tokens))
+            tokens = rejoin_wrapped_rows(_without_header_fragments(rejoin_wrapped_labels(tokens)))
         tokens = interleave_packed(split_glued_cells(join_split_tokens(header, tokens)))
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
         two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
@@ -665,6 +668,11 @@ def _label_from_pieces(rows: Sequence[Row], i: int, vocab: dict[str, LevelLabel]
         if text in vocab:
             return text, size
     return None
+
+
+def _without_header_fragments(tokens: list[Token]) -> list[Token]:
+    """A 指标 line that completed no label above it: a piece of the column header."""
+    return [t for t in tokens if t.label is not None or t.text != "指标"]
 
 
 def rejoin_wrapped_labels(tokens: list[Token]) -> list[Token]:

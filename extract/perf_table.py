@@ -182,11 +182,14 @@ def split_block(rows: Sequence[Row], columns: bool = True) -> Block:
     """
     k = next((i for i, r in enumerate(rows) if _opens_indicators(r)), len(rows))
     window = rows[k : k + HEADER_WINDOW]
-    header = [
-        r for n, r in enumerate(window)
-        if (_is_header_row(r) and not (n and _completes_label(window[n - 1], r)))
-        or (n and _is_side_row(r, window[n - 1]))
-    ]
+    header = []
+    for n, r in enumerate(window):
+        if (_is_header_row(r) and not (n and _completes_label(window[n - 1], r))) or (
+            n and _is_side_row(r, window[n - 1])
+        ):
+            header.append(r)
+        elif any(map(is_figure, r.filled)):
+            break  # the indicators began: a 指标 below them is a label's wrapped tail
     ids = {id(r) for r in header}
     body = [r for r in rows[k:] if id(r) not in ids and not is_footer(lead := _lead_cell(r)) and not _is_note(lead)]
     body = [r for r in body if len(r.filled) != 1 or not _is_page_furniture(r.filled[0], columns)]

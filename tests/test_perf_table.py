@@ -410,3 +410,22 @@ def test_one_cell_per_line_wrapped_labels_keep_both_indicator_columns():
         ("数量指标", "开展讲座场次", "≥30场"), ("服务对象满意度", "公众满意度", "≥90%")]
     assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
         ("数量指标", "开展讲座场次", "≥10场"), ("服务对象满意度", "公众满意度", "≥95%")]
+
+
+def test_pdftotext_layout_a_level_labels_zhibiao_wrapped_below_the_last_row_completes_it():
+    """服务对象满意度 / 指标 in the table's last row (pdftotext -layout wraps the label cell):
+    the 指标 completes the label, and is no piece of the column header to drop."""
+    text = """项目支出绩效目标表
+ 项目名称          广州实验室建设运营补助
+ 主管部门          广州市科学技术局         实施单位     广州实验室
+ 绩效指标   一级指标     二级指标          三级指标                      指标值
+            产出指标     数量指标          承担国家重大科研任务数        ≥10项
+                         质量指标          科研设施设备完好率            ≥95%
+            满意度指标   服务对象满意度    科研人员满意度                ≥85%
+                         指标
+ 负责人：陈某                  经办人：刘某
+"""
+    [project] = extract_document(parse_layout(text, "layout.txt")).performance_projects
+    kpis = project.period_kpis + project.annual_kpis
+    assert [(k.level2, k.level3) for k in kpis] == [
+        ("数量指标", "承担国家重大科研任务数"), ("质量指标", "科研设施设备完好率"), ("服务对象满意度指标", "科研人员满意度")]
