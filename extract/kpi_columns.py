@@ -191,7 +191,7 @@ def join_split_tokens(header: Sequence[Row], tokens: list) -> list:
     where columns have no positions: a lone comparator opens the figure after it, and a short
     word after a bare figure is its unit, unless a figure follows it (then it names the next
     indicator, its unit cell having been blank). `tokens` are kpi_table Tokens."""
-    tokens = _without_scores_before_values(header, tokens)
+    tokens = _without_flags(header, _without_scores_before_values(header, tokens))
     comparators, units = names_split_columns(header)
     if not (comparators or units):
         return tokens
@@ -258,9 +258,12 @@ def _without_scores_before_values(header: Sequence[Row], tokens: list) -> list:
     number right after a name and before a figure is the weight, not the value."""
     if not _column_before_value(header, IGNORED_HEADINGS):
         return tokens
+    units = _column_before_value(header, UNIT_HEADINGS)
     out = []
     for i, tok in enumerate(tokens):
         prev, nxt = (tokens[i - 1] if i else None), (tokens[i + 1] if i + 1 < len(tokens) else None)
+        if units and nxt is not None and _is_unit(nxt) and i + 2 < len(tokens):
+            nxt = tokens[i + 2]  # 20 人 ≥ 100: the unit's column stands between weight and value
         if (
             prev is not None and nxt is not None and tok.label is None and prev.label is None
             and _SCORE.match(tok.text.strip()) and not _BARE_NUMBER.match(prev.text.strip())
@@ -269,6 +272,22 @@ def _without_scores_before_values(header: Sequence[Row], tokens: list) -> list:
             continue
         out.append(tok)
     return out
+
+
+def _is_unit(tok) -> bool:
+    text = tok.text.strip()
+    return tok.label is None and 0 < len(text) <= _MAX_UNIT and not any(c.isdigit() for c in text) and not level_label(text)
+
+
+def _without_flags(header: Sequence[Row], tokens: list) -> list:
+    """… ≥ 100 是: where the header has a yes/no column after the value (是否核心指标), its 是 or
+    否 after a figure is that flag, not the name of the next indicator."""
+    if not any(h.startswith("是否") for h in _headings(header)):
+        return tokens
+    return [
+        tok for i, tok in enumerate(tokens)
+        if not (i and tok.label is None and tok.text.strip() in ("是", "否") and _BARE_NUMBER.match(tokens[i - 1].text.strip()))
+    ]
 
 
 def _lone_comparator(tok) -> bool:

@@ -727,6 +727,8 @@ def test_a_target_value_heading_and_a_page_number_in_one_cell_per_line_are_no_in
      ["产出指标 数量指标 支持领军人才人数 人 ≥ 100", "质量指标 入选人才考核合格率 % ≥ 95"]),
     ("一级指标 二级指标 三级指标 指标权重 指标性质 指标值 计量单位",  # a weight before the value
      ["产出指标 数量指标 支持领军人才人数 20 ≥ 100 人", "质量指标 入选人才考核合格率 10 ≥ 95 %"]),
+    ("一级指标 二级指标 三级指标 指标权重 计量单位 指标性质 指标值 是否核心指标",  # Chongqing's order,
+     ["产出指标 数量指标 支持领军人才人数 20 人 ≥ 100 是", "质量指标 入选人才考核合格率 10 % ≥ 95 否"]),  # a flag after
 ])
 def test_pdftotext_split_values_read_whatever_the_order_of_their_columns(header, rows):
     period, _, _ = _wrapped([header, *rows])
