@@ -107,6 +107,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _BARE_INT = re.compile(r"\d{1,4}")
+_WORD = re.compile(r"\S+")
 _PAGE_NUMBER_AT_EDGE = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")  # …部门预算公开 2: the header's own page number
 _MIN_PAGE_LINES = 10  # page numbers of consecutive pages are at least this many lines apart
 _MAX_FURNITURE_LEN = 60
@@ -484,7 +485,7 @@ def _line_row(
     if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)
         if split_plain:
             cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
-            return Row.of_cells(number, number, cells, indent=level)
+            return Row.of_cells(number, number, cells, indent=level, starts=_starts(payload, cells, level))
         level = 0
     text = md_unescape(payload) if markdown or kind == "heading" else payload
     return _make_row(number, number, (clean_cell(text),), level)
@@ -510,6 +511,19 @@ def _plain_cells(text: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+def _starts(payload: str, cells: tuple[str, ...], indent: int) -> tuple[int, ...]:
+    """The text column where each cell begins (pdftotext -layout places a table's cells under
+    their column's heading): cells are runs of the payload's words, in order."""
+    words = [m.start() for m in _WORD.finditer(payload)]
+    out, k = [], 0
+    for cell in cells:
+        if k >= len(words):
+            return ()
+        out.append(indent + words[k])
+        k += cell.count(" ") + 1
+    return tuple(out)
 
 
 def _pipe_cells(stripped: str) -> list[str]:

@@ -77,6 +77,7 @@ class Row:
     text: str
     heading: int = 0  # markdown/HTML heading level, 0 when not a heading
     indent: int = 0  # pdftotext: spaces before the line's first cell (-layout keeps the columns)
+    starts: tuple[int, ...] = ()  # pdftotext: the text column where each cell starts
 
     def __post_init__(self) -> None:
         # Every row is asked for `filled` (finding tables reads each row's first cell): set it
@@ -85,7 +86,8 @@ class Row:
 
     @classmethod
     def of_cells(
-        cls, line: int, end_line: int, cells: tuple[str, ...], heading: int = 0, indent: int = 0
+        cls, line: int, end_line: int, cells: tuple[str, ...], heading: int = 0, indent: int = 0,
+        starts: tuple[int, ...] = (),
     ) -> Row | None:
         """The row of `cells`, its text their non-empty ones joined by a space; None when all
         are empty. The layout reader builds every row through here: the non-empty cells are
@@ -101,6 +103,7 @@ class Row:
             text=" ".join(filled),
             heading=heading,
             indent=indent,
+            starts=starts,
             filled=filled,
         )
         return row

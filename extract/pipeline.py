@@ -35,7 +35,7 @@ def extract_document(doc: Document) -> Record:
     """Everything one disclosure yields, from its normalized rows."""
     rows = doc.rows
     budget = extract_budget_tables(rows)
-    lists = find_project_lists(rows) if kpi_mode(doc.family) == "columns" else []
+    lists = find_project_lists(rows) if kpi_mode(doc.family) == "columns" or doc.family == "pdftotext" else []
     blocks = [b for b in find_blocks(rows) if not any(a <= b[0] < z for a, z in lists)]
     projects, project_issues = read_projects(rows, doc.family, blocks)
     for start, end in lists:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 from budgetkg.extract.funds import UNIT_SCALE, parse_amount
 from budgetkg.extract.kpi_table import read_kpis
-from budgetkg.extract.labels import level_label, squash
+from budgetkg.extract.labels import level_label, level_labels, squash
+from budgetkg.extract.layout_columns import has_columns, regrid
 from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
-from budgetkg.extract.perf_table import is_footer, names_one_year, unit_scale
+from budgetkg.extract.perf_table import HEADING, is_footer, names_one_year, unit_scale
 
 UNIT_LINE_WINDOW = 4  # rows above the header where 单位：万元 may be printed
 
@@ -50,6 +51,7 @@ class _Draft:
     funds: str | None = None
     kpi_rows: list[Row] = field(default_factory=list)
     last: Row | None = None
+    wrapped: bool = False  # pdftotext -layout: a cell's lines are one text wrapped, not paragraphs
 
 
 def find_project_lists(rows: Sequence[Row]) -> list[tuple[int, int]]:
@@ -111,10 +113,18 @@ def _funds_scale(rows: Sequence[Row], i: int, head: str) -> int:
 
 
 def _list_end(rows: Sequence[Row], start: int) -> int:
-    """Before the first row that is not a table row: a heading, a paragraph, the signature."""
+    """Before the first row that is not a table row: a heading, a paragraph, the signature.
+    Under a pdftotext -layout header a short row is a table row while it starts inside the
+    table (a wrapped cell's last line); text at the left margin ends it."""
+    header = rows[start - 1]
+    margin = min(header.starts) - 2 if has_columns(header) else None
     for j in range(start, len(rows)):
         row = rows[j]
-        if row.heading or len(row.cells) <= 2 or is_footer(row.filled[0]):
+        if row.heading or is_footer(row.filled[0]):
+            return j
+        if len(row.cells) <= 2 and (
+            margin is None or not has_columns(row) or row.starts[0] < margin or HEADING.match(row.key)
+        ):
             return j
     return len(rows)
 
@@ -129,9 +139,16 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
     unit: str | None = None
     shift = 0
     body = [rows[j] for j in range(start + 1, end) if list_columns(rows, j) is None]  # (a header repeated per page)
+    laid_out = has_columns(header)
+    if laid_out:  # pdftotext -layout: the cells placed under the header's columns
+        body = _with_label_tails_joined(regrid(header, body))
     for n, row in enumerate(body):
-        shift = _shift(row, columns, shift)
+        shift = _shift(row, columns, shift) if not laid_out else 0
         cell = _cell_at(row, columns.name, shift)
+        if laid_out and cell and drafts and columns.funds is not None and not _cell_at(row, columns.funds, 0):
+            drafts[-1].name += cell  # a wrapped name's next line, beside the rows it spans
+            _add_row(drafts[-1], row, columns, 0)
+            continue
         if cell and all(c == cell for c in row.filled):  # alone on its row (docling: across it),
             # a unit's heading or the rest of a wrapped name
             nxt = _cell_at(body[n + 1], columns.name, shift) if n + 1 < len(body) else None
@@ -141,7 +158,7 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
                 unit = cell
             continue
         if cell and (not drafts or squash(cell) != squash(drafts[-1].name)):
-            drafts.append(_Draft(cell, _cell_at(row, columns.unit, shift) or unit, row))
+            drafts.append(_Draft(cell, _cell_at(row, columns.unit, shift) or unit, row, wrapped=laid_out))
         if not drafts:
             continue
         _add_row(drafts[-1], row, columns, shift)
@@ -153,6 +170,23 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
         projects.append(project)
         issues.extend(found)
     return projects, issues
+
+
+def _with_label_tails_joined(rows: list[Row]) -> list[Row]:
+    """服务对象满意度 / 指标: a level label's wrapped last line, alone on its row under the
+    label, joined to it."""
+    out: list[Row] = []
+    for row in rows:
+        above = out[-1] if out else None
+        if above is not None and len(row.filled) == 1:
+            at = next(j for j, c in enumerate(row.cells) if c)
+            if at < len(above.cells) and above.cells[at] and level_labels().get(squash(above.cells[at] + row.cells[at])):
+                cells = list(above.cells)
+                cells[at] = squash(cells[at] + row.cells[at])
+                out[-1] = Row.of_cells(above.line, row.end_line, tuple(cells)) or above
+                continue
+        out.append(row)
+    return out
 
 
 def _shift(row: Row, columns: ListColumns, before: int) -> int:
@@ -193,7 +227,7 @@ def _project(
         period, annual = (), period
     amount = parse_amount(draft.funds) if draft.funds else None
     last = draft.last or draft.first
-    texts = {"goal": "\n".join(t for _, t in draft.goal)} if draft.goal else {}
+    texts = {"goal": ("" if draft.wrapped else "\n").join(t for _, t in draft.goal)} if draft.goal else {}
     spans = {"goal": (draft.goal[0][0], draft.goal[-1][0])} if draft.goal else {}
     project = PerformanceProject(
         name=draft.name,

@@ -99,3 +99,49 @@ def test_a_one_project_table_with_a_header_block_is_not_taken_for_a_list():
     )
     [project] = _record(text).performance_projects
     assert (project.name, project.supervising_code) == ("科研专项", "203")
+
+
+def _laid_out(rows: list[list[tuple[int, str]]], wide: bool) -> str:
+    """pdftotext -layout lines: each cell padded to start at its column, counting a wide
+    character as two columns (as a terminal shows it) or as one (as its index in the line)."""
+    lines = []
+    for cells in rows:
+        line = ""
+        for column, text in cells:
+            width = sum(2 if "\u4e00" <= c <= "\u9fff" or c in "，。、（）：" else 1 for c in line) if wide else len(line)
+            line += " " * max(1, column - width) + text
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+LAYOUT_LIST = [
+    [(30, "项目支出绩效目标表")],
+    [(0, "部门（单位）：某省科学技术厅"), (100, "单位：万元")],
+    [(3, "项目名称"), (20, "项目资金"), (34, "年度绩效目标"), (60, "一级指标"), (74, "二级指标"),
+     (90, "三级指标"), (120, "指标值")],
+    [(1, "某省科技创新"), (18, "12,000.00"), (32, "支持科技攻关，推动"), (60, "产出指标"), (74, "数量指标"),
+     (90, "支持科技攻关项目数"), (120, "≥200项")],
+    [(1, "计划专项资金"), (32, "关键核心技术突破。"), (90, "引进科技创新人才"), (120, "≥150人")],
+    [(74, "质量指标"), (90, "项目验收通过率"), (120, "≥90%")],
+    [(60, "满意度指标"), (74, "服务对象满意度"), (90, "项目承担单位满意度"), (120, "≥90%")],
+    [(74, "指标")],
+    [(1, "科技专家库运行"), (18, "85.60"), (32, "保障专家库运行。"), (60, "产出指标"), (74, "数量指标"),
+     (90, "组织评审专家人次"), (120, "≥3000人次")],
+    [(1, "维护"), (74, "质量指标"), (90, "专家信息准确率"), (120, "≥98%")],
+    [(0, "四、名词解释")],
+]
+
+
+@pytest.mark.parametrize("wide", [True, False], ids=["wide characters two columns", "one column each"])
+def test_a_list_table_in_pdftotext_layout_is_read_by_where_its_cells_start(wide):
+    """Hunan's list table as pdftotext -layout prints it: no separators, each cell under its
+    heading; a name, goal or label wrapped onto the next lines beside the next indicators."""
+    record = _record(_laid_out(LAYOUT_LIST, wide), "layout_list.txt")
+    assert _summary(record) == [
+        ("某省科技创新计划专项资金", None, 120000000, "支持科技攻关，推动关键核心技术突破。", [
+            ("产出指标", "数量指标", "支持科技攻关项目数", "≥200项"), ("产出指标", "数量指标", "引进科技创新人才", "≥150人"),
+            ("产出指标", "质量指标", "项目验收通过率", "≥90%"),
+            ("满意度指标", "服务对象满意度指标", "项目承担单位满意度", "≥90%")]),
+        ("科技专家库运行维护", None, 856000, "保障专家库运行。", [
+            ("产出指标", "数量指标", "组织评审专家人次", "≥3000人次"), ("产出指标", "质量指标", "专家信息准确率", "≥98%")]),
+    ]
