@@ -17,6 +17,7 @@ form centres its labels (see `_centred`; pdftotext without -layout keeps no inde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from budgetkg.extract.labels import split_header_label
@@ -26,6 +27,7 @@ from budgetkg.extract.model import Row
 # columns wide, so a line starting 8 or more columns right of the labels is in a value column
 GAP = 8
 MAX_ABOVE = 4  # a name centred beside it fills at most 2×4+1 lines; more above is not its own
+ITEM_OPENER = re.compile(r"(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]、)?《")  # 1.《 (1)《 《
 
 
 def recentre(rows: Sequence[Row]) -> list[Row]:
@@ -36,9 +38,9 @@ def recentre(rows: Sequence[Row]) -> list[Row]:
     if kinds is None:
         return list(rows)
     if not _centred(rows, kinds):
-        return _joined_columns(_first_label_first(rows, kinds))
+        return _joined_columns(_openers_to_their_label(_first_label_first(rows, kinds)))
     labels = [i for i, kind in enumerate(kinds) if kind == "label"]
-    owner = _owners(kinds, labels)
+    owner = _owners(kinds, labels, [_opens_list(row) for row in rows])
     out = [row for i, row in enumerate(rows) if owner[i] is None]
     for at in labels:
         out.extend(
@@ -122,6 +124,38 @@ def _first_label_first(rows: Sequence[Row], kinds: list[str]) -> list[Row]:
     return _in_order(rows[first], list(rows[:first]), []) + list(rows[first + 1 :])
 
 
+def _openers_to_their_label(rows: list[Row]) -> list[Row]:
+    """A value line that opens a list of documents and breaks off inside it (1.《晋中市人民政府
+    …（市政发) right above a label whose own value goes on from it (立项依据  〔2022〕8号）；
+    2.…): the label is centred beside its value, the one label of its form printed so, and
+    that line is its first."""
+    kinds = _kinds(rows)
+    if kinds is None:
+        return rows
+    out: list[Row] = []
+    for at, row in enumerate(rows):
+        if kinds[at] == "label" and out and at and kinds[at - 1] == "value" and _opens_list(rows[at - 1]):
+            own = row.filled[1] if len(row.filled) > 1 else _next_value(rows, kinds, at)
+            if own is not None and not ITEM_OPENER.match(own):
+                out[-1:] = _in_order(row, [out[-1]], [])
+                continue
+        out.append(row)
+    return out
+
+
+def _opens_list(row: Row) -> bool:
+    """1.《晋中市人民政府…（市政发: a line opening a list of documents and breaking off inside
+    it (a bracket left open), so the value goes on on the next line."""
+    if not row.filled or ITEM_OPENER.match(row.filled[0]) is None:
+        return False
+    text = row.text
+    return text.count("《") > text.count("》") or text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+def _next_value(rows: Sequence[Row], kinds: list[str], at: int) -> str | None:
+    return rows[at + 1].filled[0] if at + 1 < len(rows) and kinds[at + 1] == "value" and rows[at + 1].filled else None
+
+
 def _in_order(label: Row, upper: list[Row], lower: list[Row]) -> list[Row]:
     """The label first, then its value lines top to bottom: the line the label is printed on
     (its middle one) after those above it. A label's second line (（元）) stays among them."""
@@ -185,10 +219,11 @@ def _centred(rows: Sequence[Row], kinds: list[str]) -> bool:
     return len(alone) >= 2 or interleaved
 
 
-def _owners(kinds: list[str], labels: list[int]) -> list[int | None]:
+def _owners(kinds: list[str], labels: list[int], opens: list[bool]) -> list[int | None]:
     """The label each value row belongs to: those between a label's own lines are its own; of
     those between two labels, the first as many as the upper label had above it are its lower
-    half, the rest the lower label's upper half."""
+    half, the rest the lower label's upper half; a line that opens a list of documents
+    (`opens`: 1.《…) begins the lower label's value whatever the count."""
     owner: list[int | None] = [None] * len(kinds)
     ends = [
         max([at] + [j for j in range(at + 1, nxt) if kinds[j] == "fragment"])
@@ -197,7 +232,7 @@ def _owners(kinds: list[str], labels: list[int]) -> list[int | None]:
     above = 0
     for n, at in enumerate(labels):
         gap = [j for j in range(ends[n - 1] + 1 if n else 0, at) if kinds[j] == "value"]
-        lower = min(above, len(gap)) if n else 0
+        lower = min(above, len(gap), next((k for k, j in enumerate(gap) if opens[j]), len(gap))) if n else 0
         for j in gap[:lower]:
             owner[j] = labels[n - 1]
         for j in gap[lower:]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from budgetkg.extract.centred_labels import recentre
-from budgetkg.extract.layout import read_document
+from budgetkg.extract.layout import parse_layout, read_document
 from budgetkg.extract.model import Row
 from budgetkg.extract.pipeline import extract_document
 
@@ -104,3 +104,39 @@ def test_a_top_aligned_form_keeps_each_fields_wrapped_lines_with_it():
     assert p.texts["overview"] == "本项目支持全省科技计划项目的立项、评审与过程管理，\n覆盖全省11个地市。"
     assert p.texts["legal_basis"] == "《山西省科技计划项目管理办法》(晋政办发〔2021〕42号)"
 
+
+
+FUNDS_THEN_BASIS = """项目支出绩效目标表
+ 项目名称                    大同市科技重大专项
+ 主管部门及代码              [121]大同市科学技术局               实施单位          大同市科学技术局
+                             实施期资金总额：      1,500.00      年度资金总额：    500.00
+                             其中：中央财政资金    0.00          其中：中央财政资金 0.00
+ 项目资金
+ （万元）                    市县（区）财政资金    1,500.00      市县（区）财政资金 500.00
+                             其他资金              0.00          其他资金          0.00
+{basis}
+                             实施期目标                          年度目标
+ 总体目标
+                             实施重大专项12项。                  实施重大专项4项。
+            一级指标    二级指标    三级指标              指标值
+            产出指标    数量指标    实施重大专项数        12项
+"""
+
+
+@pytest.mark.parametrize("basis", [
+    # the only label of its form printed on its value's middle line
+    "                             1.《大同市人民政府关于印发科技重大专项管理办法的通知》（同政发\n"
+    " 立项依据                    〔2022〕45号）；2.《重大行政决策程序暂行条例》（国务院令第713号）\n"
+    "                             3.据大同市财政局文件安排资金。",
+    # centred alone, in a form whose labels are all centred: the funds above have lines below theirs
+    "                             1.《大同市人民政府关于印发科技重大专项管理办法的通知》（同政发\n"
+    " 立项依据\n"
+    "                             〔2022〕45号）；2.《重大行政决策程序暂行条例》（国务院令第713号）",
+], ids=["on the middle line", "alone"])
+def test_the_line_above_a_centred_label_that_opens_its_list_of_documents_is_its_first(basis):
+    """1.《…（同政发 breaks off inside its list, which the label's own value goes on with: the
+    line is 立项依据's, not the last line of the funds above it."""
+    doc = parse_layout(FUNDS_THEN_BASIS.format(basis=basis), "centred.txt")
+    [p] = extract_document(doc).performance_projects
+    assert [c.doc_number for c in p.legal_bases] == ["同政发〔2022〕45号", "国务院令第713号"]
+    assert (p.period_funds.total, p.annual_funds.total) == (15_000_000, 5_000_000)
