@@ -25,7 +25,7 @@ SEPARATORS = re.compile(r"[\s,，]")
 FUND_KEYS = re.compile(
     r"(?P<period_total>实施期资金总额|实施期资金|中期资金总额|中期资金)"
     r"|(?P<annual_total>年度资金总额|年度资金)"
-    r"|(?P<joint>中央[和及与、]省级?|省级?[和及与、]市)"  # 中央和省级补助资金: neither source alone
+    r"|(?P<joint>中央[和及与、]省级?|省级?[和及与、]市|上级)"  # 中央和省级, 上级财政: neither source alone
     r"|(?P<central>中央)"
     r"|(?P<provincial>省级|省财政|省补助|自治区)"
     r"|(?P<city_county>市县|市[(（][区州][)）]|县[(（]区[)）]|县[(（]市(?:、区)?[)）]|市级|区级|县级|市区|盟市|[市县区]本级)"
@@ -36,6 +36,8 @@ FUND_KEYS = re.compile(
 )
 GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?(?:亿元|万元|元)?)$")
 SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
+TOTAL_WORDS = frozenset(["总额", "合计", "总计", "金额"])  # 年度资金总额 | 总额：300万元
+_PIECES = re.compile(r"[（）()；;]|其中[:：]")  # what parts a cell of several label：figure pairs
 PLACEHOLDERS = frozenset(["—", "——", "-", "--", "－", "/", "／", "\\", "无"])  # a figure cell left empty
 NO_FIGURE = "\x00"  # stands for a blank figure cell (see _mark_blank_figures)
 
@@ -151,16 +153,23 @@ def _in_yuan(value: int | float, scale: int) -> int | float:
 
 
 def _unglued(cells: Iterable[str]):
-    """年度资金总额: 356,500,000 in one cell → the label, then the figure."""
+    """年度资金总额: 356,500,000 in one cell → the label, then the figure; 总额：300万元 under a
+    total's label → its figure; a cell of several (财政拨款：300万元（其中：上级财政资金：100万元；
+    本级财政：200万元）) → each label and figure in turn."""
     for cell in cells:
-        text = cell.strip()
-        ends_amount = text[-1:].isdecimal() or text.endswith((",", "，", "元"))  # as GLUED_AMOUNT does
-        m = GLUED_AMOUNT.match(text) if ends_amount else None
-        if m and FUND_KEYS.search(squash(m.group(1))):
-            yield m.group(1)
-            yield m.group(2)
-        else:
-            yield cell
+        for text in _PIECES.split(cell) if _PIECES.search(cell) and "：" in cell else (cell,):
+            text = text.strip()
+            if not text:
+                continue
+            ends_amount = text[-1:].isdecimal() or text.endswith((",", "，", "元"))  # as GLUED_AMOUNT does
+            m = GLUED_AMOUNT.match(text) if ends_amount else None
+            if m and FUND_KEYS.search(squash(m.group(1))):
+                yield m.group(1)
+                yield m.group(2)
+            elif m and squash(m.group(1)).rstrip(":：") in TOTAL_WORDS:
+                yield m.group(2)  # the figure of the total whose label stands before it
+            else:
+                yield text
 
 
 def _first(values: list[int | float | None]) -> int | float | None:

@@ -47,6 +47,9 @@ BRACKETED_YEAR = re.compile(r"^[(（]\d{4}年度?[)）]$")
 PAGE_MARK = re.compile(r"[-—–·•]+\d{1,3}[-—–·•]*|\d{1,3}[/／]\d{1,3}|第\d{1,3}页(共\d{1,3}页)?"
                        r"|.{2,36}(预算|决算)(公开)?\d{1,3}")
 PAGE_RULE = re.compile(r"(\{\d{1,3}\})?-{3,}")  # a rule between pages, with marker's page number
+TICKS = "√✓✔☑■✅"
+BOX_MARKS = "□☐" + TICKS
+BOXES = re.compile(f"[□☐][^□☐]*[{TICKS}]|[{TICKS}][^□☐]*[□☐]")  # an empty box and a ticked one
 RESUME_WINDOW = 4  # rows after page furniture where the indicators may go on
 YEAR_SPAN = re.compile(r"^[(（][\d年月\s—\-–~～至]+[)）]$")  # 中期目标（2026年—2028年）: the column's years
 LOOKAHEAD = 6  # rows after 项目名称 within which a 主管部门 label must appear …
@@ -395,7 +398,7 @@ def read_project(
         supervising_dept=dept,
         supervising_code=code,
         implementing_unit=fields.text("implementing_unit"),
-        attribute=fields.text("attribute"),
+        attribute=checked_option(fields.text("attribute")),
         period=fields.text("period"),
         period_funds=period_funds,
         annual_funds=annual_funds,
@@ -438,6 +441,21 @@ def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
 def _printed(keys: list[str], opening: str, label: str) -> bool:
     """`label` in a row, or wrapped over it and the two rows below."""
     return any(label in "".join(keys[i : i + 3]) for i, k in enumerate(keys) if opening in k)
+
+
+def checked_option(text: str | None) -> str | None:
+    """新增项目□ 延续项目√ (or ☑延续项目 □新增项目): a field printed as tick boxes reads as the
+    option ticked; text without boxes, or with none ticked, as printed."""
+    if not text or not BOXES.search(text):
+        return text
+    marks_first = text.lstrip()[:1] in BOX_MARKS
+    parts = [p.strip() for p in re.split(f"([{BOX_MARKS}])", text) if p.strip()]
+    for n, part in enumerate(parts):
+        if part in TICKS:
+            option = parts[n + 1] if marks_first else parts[n - 1] if n else None
+            if option and option not in BOX_MARKS:
+                return option
+    return text
 
 
 def _supervising(text: str | None) -> tuple[str | None, str | None]:

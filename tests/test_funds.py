@@ -149,3 +149,15 @@ def test_a_joint_source_label_gives_its_figure_to_neither_source():
     """中央和省级补助资金 300万: the split between them is not printed."""
     period, annual = read_funds(["年度资金总额：", "3,000,000", "中央和省级补助资金", "3,000,000", "市级财政资金", "0"])
     assert (annual.total, annual.central, annual.provincial, annual.city_county) == (3000000, None, None, 0)
+
+
+def test_funds_written_as_label_and_figure_pairs_in_running_text_go_each_to_its_label():
+    """Hunan's form writes the funds as text: 年度资金总额 | 总额：300万元 | 财政拨款：300万元（其中：
+    上级财政资金：100万元；本级财政：200万元） | 自有资金：0万元. The total's figure goes to the total
+    (not the last 0 to it), each pair to its own label, 上级 funds to no source."""
+    period, annual = read_funds([
+        "年度资金总额", "总额：300万元", "及构成", "财政拨款：300万元（其中：上级财政资金：100万元；本级财政：200万元）",
+        "自有资金：0万元", "其他：0万元",
+    ])
+    assert (annual.total, annual.self_raised, annual.central, annual.provincial) == (3_000_000, 0, None, None)
+    assert period.total is None

@@ -6,7 +6,7 @@ import pytest
 
 from budgetkg.extract.layout import parse_layout
 from budgetkg.extract.pipeline import extract_document
-from budgetkg.extract.perf_table import find_blocks, read_projects
+from budgetkg.extract.perf_table import checked_option, find_blocks, read_projects
 from rows import tsv_rows
 
 TABLE = """山西省省级预算部门（单位）项目支出绩效目标表
@@ -429,3 +429,11 @@ def test_pdftotext_layout_a_level_labels_zhibiao_wrapped_below_the_last_row_comp
     kpis = project.period_kpis + project.annual_kpis
     assert [(k.level2, k.level3) for k in kpis] == [
         ("数量指标", "承担国家重大科研任务数"), ("质量指标", "科研设施设备完好率"), ("服务对象满意度指标", "科研人员满意度")]
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("新增项目□ 延续项目√", "延续项目"), ("☑延续项目 □新增项目", "延续项目"), ("□新增项目 ■延续项目", "延续项目"),
+    ("经常性项目（长期开展）", "经常性项目（长期开展）"), ("新增项目□延续项目□", "新增项目□延续项目□"),
+])
+def test_an_attribute_printed_as_tick_boxes_reads_as_the_option_ticked(printed, read):
+    assert checked_option(printed) == read
