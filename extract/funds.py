@@ -157,7 +157,7 @@ def _unglued(cells: Iterable[str]):
     total's label → its figure; a cell of several (财政拨款：300万元（其中：上级财政资金：100万元；
     本级财政：200万元）) → each label and figure in turn."""
     for cell in cells:
-        for text in _PIECES.split(cell) if _PIECES.search(cell) and "：" in cell else (cell,):
+        for text in _PIECES.split(cell) if "：" in cell and _PIECES.search(cell) else (cell,):
             text = text.strip()
             if not text:
                 continue

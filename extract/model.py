@@ -103,9 +103,10 @@ class Row:
             text=" ".join(filled),
             heading=heading,
             indent=indent,
-            starts=starts,
             filled=filled,
         )
+        if starts:  # pdftotext only: other rows keep the class default, one dict entry fewer
+            row.__dict__["starts"] = starts
         return row
 
     @cached_property
