@@ -26,7 +26,9 @@ UNIT_HEADINGS = frozenset({"度量单位", "计量单位", "单位", "指标单�
 # Columns beside the indicators that are not part of them: how an indicator is scored, notes.
 IGNORED_HEADINGS = frozenset({"分值", "权重", "指标权重", "权重分值", "指标分值", "评分标准", "评分规则", "备注"})
 # Headings that stand on a line of their own in layouts printing one cell per line.
-ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS | IGNORED_HEADINGS) - {"单位", "符号", "备注"}
+ROW_HEADINGS = (COMPARATOR_HEADINGS | UNIT_HEADINGS | IGNORED_HEADINGS | {
+    "实施期指标值", "中期指标值", "年度指标值", "实施期目标值", "年度目标值",  # two value columns
+}) - {"单位", "符号", "备注"}
 # The column headings under a 指标值 spanning both columns (指标值 / 实施期 | 年度).
 SIDE_HEADINGS = frozenset({"实施期", "年度", "中期", "实施期目标", "年度目标", "实施期指标值", "年度指标值"})
 # What a comparator column holds besides comparators: how the target is judged.
@@ -150,6 +152,19 @@ def mirror_two_values(header: Sequence[Row], rows: Sequence[Row]) -> tuple[list[
         order = [*range(period + 1), name - 1, name, annual]
         return [_picked(r, order) for r in header], [_picked(r, order) for r in rows]
     return list(header), list(rows)
+
+
+def names_two_values(header: Sequence[Row]) -> bool:
+    """The header names one 三级指标 and a 实施期 (中期) and a 年度 value column, whatever the
+    layout keeps of their positions (实施期指标值 | 年度指标值, or 指标值 over 实施期 | 年度)."""
+    if not any("年度" in r.text for r in header):  # most tables: no key built
+        return False
+    keys = [squash(c) for row in header for c in row.cells if c]
+    if sum(1 for k in keys if k.startswith("三级指")) != 1:
+        return False
+    period = any(k in ("实施期", "中期") or (k.startswith(("实施期", "中期")) and _is_value_heading(k)) for k in keys)
+    annual = any(k == "年度" or (k.startswith("年度") and _is_value_heading(k)) for k in keys)
+    return period and annual
 
 
 def _picked(row: Row, order: list[int]) -> Row:

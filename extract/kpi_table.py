@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from budgetkg.extract.kpi_columns import drop_scores, join_split_tokens, join_split_values, mirror_two_values
+from budgetkg.extract.kpi_columns import (
+    drop_scores,
+    join_split_tokens,
+    join_split_values,
+    mirror_two_values,
+    names_two_values,
+)
 from budgetkg.extract.kpi_levels import NUMBERED, Placed, assign_states
 from budgetkg.extract.kpi_value import parse_kpi_value
 from budgetkg.extract.labels import LevelLabel, level_label, level_labels, squash
@@ -547,8 +553,11 @@ def read_kpis(
         if mode == "wrapped":
             tokens = rejoin_wrapped_rows(_without_header_fragments(rejoin_wrapped_labels(tokens)))
         tokens = interleave_packed(split_glued_cells(join_split_tokens(header, tokens)))
+        mirrored = names_two_values(header)
+        if mirrored:
+            tokens = _named_twice(tokens)
         segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
-        two_sided = columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
+        two_sided = mirrored or columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided, cells=mode == "cells")
     sides = (Side(), Side())
     for side, whole in sided:
@@ -564,6 +573,25 @@ def read_kpis(
     ]
     issues += [Issue(k.line, f"indicator without a value ({k.level3})") for k in period + annual if not k.value]
     return period, annual, tuple(issues)
+
+
+def _named_twice(tokens: list[Token]) -> list[Token]:
+    """mirror_two_values for a stream of cells (pdftotext, one cell per line), under a header of
+    实施期 and 年度 value columns: a name followed by two values becomes the two columns' rows
+    (资助项目数 ≥450项 ≥150项 → 资助项目数 ≥450项 | 资助项目数 ≥150项)."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        if (
+            i >= 2 and tok.label is None and is_value_like(tok.text)
+            and tokens[i - 1].label is None and is_value_like(tokens[i - 1].text)
+            and tokens[i - 2].label is None and not is_figure(tokens[i - 2].text)
+        ):
+            at = i - 2  # the name, after its row's 二级 label if printed: both again, for 年度
+            while at and tokens[at - 1].label is not None and tokens[at - 1].label.level == 2:
+                at -= 1
+            out.extend(tokens[at : i - 1])
+        out.append(tok)
+    return out
 
 
 def _mirrored(segs: list[Segment]) -> bool:

@@ -798,3 +798,20 @@ def test_one_cell_per_line_joins_the_last_line_of_a_wrapped_name_or_figure():
     assert _triples(period) == [
         ("数量指标", "支持省级创新实验室数量", "≥7家"), ("数量指标", "支持新型研发机构数量", "≥40家"),
         ("时效指标", "资金拨付完成时间", "2025年10月底前"), ("数量指标", "新建平台", "≥3个")]
+
+
+@pytest.mark.parametrize("mode", ["wrapped", "cells"])
+def test_a_stream_under_two_value_columns_gives_each_name_to_both_columns(mode):
+    """实施期指标值 | 年度指标值 printed as pdftotext or one cell per line: a name followed by two
+    values is both columns' row (the annual value is not the next indicator's name)."""
+    header = ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
+    body = ["产出指标", "数量指标", "资助项目数", "≥450项", "≥150项", "效益指标", "社会效益指标", "培养人才", "≥300人", "≥100人"]
+    if mode == "wrapped":
+        rows = [Row(1, 1, tuple(header), " ".join(header)),
+                Row(2, 2, tuple(body[:5]), " ".join(body[:5])), Row(3, 3, tuple(body[5:]), " ".join(body[5:]))]
+        period, annual, _ = read_kpis(rows[:1], rows[1:], "wrapped")
+    else:
+        rows = [Row(i, i, (t,), t) for i, t in enumerate(header + body, 1)]
+        period, annual, _ = read_kpis(rows[:5], rows[5:], "cells")
+    assert _triples(period) == [("数量指标", "资助项目数", "≥450项"), ("社会效益指标", "培养人才", "≥300人")]
+    assert _triples(annual) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]

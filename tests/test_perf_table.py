@@ -437,3 +437,13 @@ def test_pdftotext_layout_a_level_labels_zhibiao_wrapped_below_the_last_row_comp
 ])
 def test_an_attribute_printed_as_tick_boxes_reads_as_the_option_ticked(printed, read):
     assert checked_option(printed) == read
+
+
+def test_one_cell_per_line_two_value_column_headings_are_the_header_not_an_indicator():
+    cells = ["项目支出绩效目标表", "项目名称", "科技计划专项", "主管部门", "某省科学技术厅", "实施单位", "某省科学技术厅",
+             "一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值",
+             "产出指标", "数量指标", "资助项目数", "≥450项", "≥150项"]
+    doc = parse_layout("\n".join(cells) + "\n", "cells.txt")
+    [project] = extract_document(doc).performance_projects
+    assert [(k.level3, k.value) for k in project.period_kpis] == [("资助项目数", "≥450项")]
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [("资助项目数", "≥150项")]
