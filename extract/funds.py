@@ -32,7 +32,7 @@ FUND_KEYS = re.compile(
     r"|(?P<self_raised>自筹|自有资金)"
     r"|(?P<other>其他资金|其它资金)"
     r"|(?P<fiscal>财政拨款)"
-    r"|(?P<total>资金总额)"
+    r"|(?P<total>资金总额|合计)"
 )
 GLUED_AMOUNT = re.compile(r"^(.*?[^\d\s,，.])[:：]?\s*(-?\d[\d,，]*(?:\.\d+)?(?:亿元|万元|元)?)$")
 SOURCES = ("central", "provincial", "city_county", "self_raised", "other")
@@ -62,6 +62,8 @@ def read_funds(
         cells = _mark_blank_figures(cells, list(lines))
     found = _collect(cells, _scale(cells, default_scale))
     sides = _split_sources(found)
+    if not found["period_total"] and not found["annual_total"] and found["total"]:
+        found["period_total"] = found["total"]  # a bare total: the one column's (see read_project)
     period = Funds(total=_first(found["period_total"]), **sides[0])
     annual = Funds(total=_first(found["annual_total"]), **sides[1])
     return period, annual

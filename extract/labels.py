@@ -41,6 +41,7 @@ def _header_labels() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 HEADER_LABELS, ALONE_LABELS = _header_labels()
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
+UNIT_NOTE = re.compile(r"[（(]\s*(?:单位[:：]?\s*)?(?:万元|元|亿元)\s*[)）]")  # （万元） after a label
 FOOTER = re.compile(r"^(负责人|经办人|联系电话|填报日期|填报人|填表人|审核人|单位负责人)(\s*[:：]|$)")
 FOOTER_FIRST = frozenset("负经联填审单")  # first glyphs of the footer labels: a cheap pre-check
 
@@ -126,8 +127,8 @@ def split_header_label(cell: str) -> tuple[str, str, str] | None:
     for field, label, pattern in candidates:
         if key.startswith(label) and (m := pattern.match(cell)):
             rest = cell[m.end():].strip()
-            if rest and label in ALONE_LABELS and not m.group(0).rstrip().endswith((":", "：")):
-                continue  # 项目单位负责组织…: prose that opens with the label's words
+            if rest and label in ALONE_LABELS and not m.group(0).rstrip().endswith((":", "：")) and not UNIT_NOTE.fullmatch(rest):
+                continue  # 项目单位负责组织…: prose that opens with the label's words (资金来源（万元）: the label)
             if "》" in rest and "《" not in rest.partition("》")[0]:
                 return None  # 项目资金管理办法》（…）: the rest of a title wrapped onto this line
             return field, label, rest

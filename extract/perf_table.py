@@ -28,7 +28,7 @@ from budgetkg.extract.labels import (
     split_header_label,
     squash,
 )
-from budgetkg.extract.model import Issue, PerformanceProject, Row
+from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 KPI_COLUMN = "绩效指标"  # the heading of the indicator rows' first column, a merged cell
@@ -387,6 +387,8 @@ def read_project(
         kpi_issues += annual_issues
     elif not annual_kpis and _annual_only(block):
         period_kpis, annual_kpis = (), period_kpis
+    if annual_funds == Funds() and period_funds != Funds() and not _names_period(block):
+        period_funds, annual_funds = Funds(), period_funds  # one column of funds, of one year
     code, dept = _supervising(fields.text("supervising"))
     code = code or _code(fields.text("supervising_code"))
     texts, spans = _texts(fields)
@@ -416,6 +418,13 @@ def _annual_only(block: Block) -> bool:
     indicators; its one column of indicators is the 年度 column. (Where the table names an
     implementation period, one column is read as its 实施期 indicators.)"""
     return names_one_year("".join(r.key for r in block.rows) + "".join(r.key for r in block.kpi_header))
+
+
+def _names_period(block: Block) -> bool:
+    """The table names an implementation period (实施期, 中期) above its indicators: a single
+    column of funds without one is the year's (资金来源（万元）| 合计 | 中央补助 …)."""
+    text = "".join(r.key for r in block.rows)
+    return "实施期" in text or "中期" in text
 
 
 def names_one_year(text: str) -> bool:

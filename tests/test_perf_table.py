@@ -447,3 +447,19 @@ def test_one_cell_per_line_two_value_column_headings_are_the_header_not_an_indic
     [project] = extract_document(doc).performance_projects
     assert [(k.level3, k.value) for k in project.period_kpis] == [("资助项目数", "≥450项")]
     assert [(k.level3, k.value) for k in project.annual_kpis] == [("资助项目数", "≥150项")]
+
+
+def test_a_row_of_source_labels_over_a_row_of_figures_is_the_years_funds():
+    """资金来源（万元）| 合计 | 中央补助 | 省级补助 | 市级财政 | 其他资金, the figures on the next row,
+    in a table that names no implementation period: the year's funds, by source, in 元."""
+    text = (
+        "项目名称\t科研专项\n主管部门\t某市科学技术局\t实施单位\t某市科学技术局\n"
+        "资金来源（万元）\t合计\t中央补助\t省级补助\t市级财政\t其他资金\n"
+        "\t1,200.00\t200.00\t100.00\t900.00\t0.00\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助项目数\t≥150项\n"
+    )
+    [project], _ = read_projects(tsv_rows(text))
+    assert project.implementing_unit == "某市科学技术局"
+    assert project.period_funds.total is None
+    a = project.annual_funds
+    assert (a.total, a.central, a.provincial, a.city_county, a.other) == (12_000_000, 2_000_000, 1_000_000, 9_000_000, 0)
