@@ -463,3 +463,10 @@ def test_a_row_of_source_labels_over_a_row_of_figures_is_the_years_funds():
     assert project.period_funds.total is None
     a = project.annual_funds
     assert (a.total, a.central, a.provincial, a.city_county, a.other) == (12_000_000, 2_000_000, 1_000_000, 9_000_000, 0)
+
+
+def test_xiamens_project_type_label_is_the_attribute_not_more_of_the_unit():
+    text = "项目名称\t科研专项\n主管部门\t某市科学技术局\t实施单位\t某市科技创新服务中心\n项目类型\t专项业务类\t项目期限\t1年\n" \
+           "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助项目数\t≥150项\n"
+    [project], _ = read_projects(tsv_rows(text))
+    assert (project.implementing_unit, project.attribute, project.period) == ("某市科技创新服务中心", "专项业务类", "1年")
