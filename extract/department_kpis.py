@@ -11,7 +11,7 @@ from budgetkg.extract.model import Issue, Kpi, Row
 
 TITLE = re.compile(r"整体支出绩效目标(申报)?表")
 HEADER = re.compile(r"一级指标|三级指标")
-SUBHEADING = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]+)[、.．]\D")
+SUBHEADING = re.compile(r"^(?:(\d{1,2}|[一二三四五六七八九十]+)[、.．]|[（(](?:\d{1,2}|[一二三四五六七八九十]+)[)）])\D")
 END = re.compile(r"项目支出绩效目标(申报)?表|^项目名称")
 
 

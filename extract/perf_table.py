@@ -30,6 +30,7 @@ from budgetkg.extract.labels import (
 )
 from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
 
+PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 KPI_COLUMN = "绩效指标"  # the heading of the indicator rows' first column, a merged cell
 KPI_HEADER = re.compile(r"一级指|三级指|二级指")
@@ -122,6 +123,8 @@ def _block_end(rows: Sequence[Row], start: int, limit: int) -> int:
             return j + 1
         if rows[j].heading and (in_indicators or not rows[j].text.strip()):
             return j
+        if in_indicators and len(rows[j].filled) == 2 and PART_HEADING.match(rows[j].key):
+            return j  # 第三部分 | 名词解释: a part's heading that pdftotext cut in two
         if in_indicators and len(rows[j].filled) == 1 and _opens_next_part(first, j - start):
             if not (_is_page_furniture(first) and _indicators_resume(rows, j, limit)):
                 return j

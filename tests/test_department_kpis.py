@@ -30,3 +30,11 @@ def test_department_indicators_are_read_under_a_header_on_one_line_or_wrapped_ov
         ("数量指标", "健康中国主题系列宣传活动", "12次"),
         ("质量指标", "科普活动覆盖率", "≥90%"),
     ]
+
+
+def test_the_department_table_ends_at_a_bracketed_sub_heading():
+    """（二）项目支出绩效目标 after the department table is the next part's heading, no indicator."""
+    text = TABLE.format(header=HEADER_ONE_LINE) + "\n（二）项目支出绩效目标\n\n项目支出绩效目标表\n"
+    doc = parse_layout(text, "dept.txt")
+    kpis, _, _ = read_department_kpis(doc.rows, kpi_mode(doc.family))
+    assert [k.level3 for k in kpis] == ["补助退休老干部取暖费人数", "健康中国主题系列宣传活动", "科普活动覆盖率"]

@@ -470,3 +470,12 @@ def test_xiamens_project_type_label_is_the_attribute_not_more_of_the_unit():
            "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t资助项目数\t≥150项\n"
     [project], _ = read_projects(tsv_rows(text))
     assert (project.implementing_unit, project.attribute, project.period) == ("某市科技创新服务中心", "专项业务类", "1年")
+
+
+def test_a_parts_heading_cut_in_two_by_pdftotext_ends_the_table():
+    """第三部分 | 名词解释 after the last table: no indicator named 第三部分."""
+    text = ("项目名称 科研专项\n主管部门 某省科学技术厅 实施单位 某省科学技术厅\n一级指标 二级指标 三级指标 指标值\n"
+            "产出指标 数量指标 资助项目数 ≥150项\n满意度指标 服务对象满意度指标 企业满意度 ≥90%\n\n"
+            "第三部分 名词解释\n一、财政拨款收入：指省级财政当年拨付的资金。\n")
+    [project] = extract_document(parse_layout(text, "p.txt")).performance_projects
+    assert [k.level3 for k in project.period_kpis] == ["资助项目数", "企业满意度"]
