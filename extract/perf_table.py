@@ -18,7 +18,7 @@ from budgetkg.extract.centred_labels import lines_above, recentre
 from budgetkg.extract.citations import find_citations
 from budgetkg.extract.funds import UNIT_SCALE, is_total_cell, parse_amount, read_funds
 from budgetkg.extract.kpi_columns import ROW_HEADINGS, SIDE_HEADINGS
-from budgetkg.extract.kpi_table import is_figure, read_kpis
+from budgetkg.extract.kpi_table import header_columns, is_figure, read_kpis
 from budgetkg.extract.labels import (
     FOOTER,
     FOOTER_FIRST,
@@ -381,7 +381,7 @@ def read_project(
     scale = 1 if fields.funds_unit else unit_above
     period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)
-    period_rows, annual_rows = _annual_part(block.kpi_rows)
+    period_rows, annual_rows = _annual_part(block.kpi_rows, two_columns and not header_columns(block.kpi_header).two_sided)
     period_kpis, annual_kpis, kpi_issues = read_kpis(
         block.kpi_header, period_rows, kpi_mode(family), two_columns
     )
@@ -435,10 +435,15 @@ def names_one_year(text: str) -> bool:
     return "年度" in text and "实施期" not in text and "中期" not in text
 
 
-def _annual_part(rows: Sequence[Row]) -> tuple[Sequence[Row], Sequence[Row]]:
-    """The indicator rows before and after a 年度绩效指标 title row printed alone between them."""
+def _annual_part(rows: Sequence[Row], header_splits: bool = False) -> tuple[Sequence[Row], Sequence[Row]]:
+    """The indicator rows before and after a 年度绩效指标 title row printed alone between them;
+    with `header_splits` (a form of 实施期 and 年度 goals whose indicator header has one value
+    column), before and after the indicator header printed again: the 年度 table under the
+    实施期 one, as a converter that split the table at its column boundary prints them."""
     for i, row in enumerate(rows):
         if i and len(row.filled) == 1 and "年度" in row.text and ANNUAL_PART.match(row.key):
+            return rows[:i], rows[i + 1 :]
+        if i and header_splits and _names_levels(row.key) and _is_header_row(row):
             return rows[:i], rows[i + 1 :]
     return rows, ()
 

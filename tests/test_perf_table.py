@@ -479,3 +479,19 @@ def test_a_parts_heading_cut_in_two_by_pdftotext_ends_the_table():
             "第三部分 名词解释\n一、财政拨款收入：指省级财政当年拨付的资金。\n")
     [project] = extract_document(parse_layout(text, "p.txt")).performance_projects
     assert [k.level3 for k in project.period_kpis] == ["资助项目数", "企业满意度"]
+
+
+def test_the_annual_indicators_printed_as_a_second_table_under_the_period_ones_are_annual():
+    """A form of 实施期目标 and 年度目标 whose indicators a converter printed as two tables of one
+    value column each, the 年度 one under the 实施期 one: the second header opens the 年度 column."""
+    text = (
+        "项目名称\t院士工作站建设\n主管部门及代码\t322-山西省科学技术协会\t实施单位\t山西省科学技术协会\n"
+        "\t实施期目标\t\t年度目标\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t评选优秀院士工作站\t3个\n"
+        "\t质量指标\t资金拨付完成率\t100%\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t新建院士工作站\t4个\n"
+        "\t时效指标\t项目完成时间\t12月31日前\n"
+    )
+    [project], _ = read_projects(tsv_rows(text))
+    assert [k.level3 for k in project.period_kpis] == ["评选优秀院士工作站", "资金拨付完成率"]
+    assert [k.level3 for k in project.annual_kpis] == ["新建院士工作站", "项目完成时间"]
