@@ -82,6 +82,7 @@ _TR_CLOSE = re.compile(r"</tr\s*>", re.IGNORECASE)
 _CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.IGNORECASE)
 _SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 _BLOCK_OPEN = re.compile(r"<(h[1-6]|p|li|caption)\b[^>\n]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:h[1-6]|p|div|li|caption)\s*>", re.IGNORECASE)
 _BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
 _NON_NEWLINE = re.compile(r"[^\n]+")
 _MAX_COLUMNS = 200  # no disclosure table is wider; spans past this are not expanded
@@ -134,8 +135,12 @@ def parse_layout(
     drop = _furniture(lines, formfeeds, family)
     split_plain, markdown = family == "pdftotext", family == "markdown"
     for line_no, offset, kind, payload, level in lines:
-        if line_no not in drop:
-            placed.append((offset, _line_row(line_no, kind, payload, level, split_plain, markdown)))
+        if line_no in drop:
+            continue
+        if kind == "html" and _BLOCK_END.search(payload) and len(_BLOCK_END.findall(payload)) > 1:
+            placed.extend((offset + at, row) for at, row in _html_blocks(line_no, payload))
+            continue
+        placed.append((offset, _line_row(line_no, kind, payload, level, split_plain, markdown)))
     placed.sort(key=itemgetter(0))
     rows = tuple(filter(None, map(itemgetter(1), placed)))  # the rows, without the Nones
     if family not in ("pdftotext", "cell-per-line"):  # page breaks seen (_furniture); no rows of cells
@@ -223,6 +228,22 @@ def _markup_rows(text: str) -> tuple[list, str]:
     blocks = list(_block_spans(text))
     placed.extend((start, _block_row(text, start, end, tag, line_of)) for start, end, tag in blocks)
     return placed, _blank(text, [(start, end) for start, end, _ in blocks])
+
+
+def _html_blocks(number: int, payload: str) -> list[tuple[int, Row | None]]:
+    """(offset in the line, row) for each heading or paragraph of a line that holds several
+    (<h2>…</h2><p>单位：万元</p>, a document saved on one line), a heading row at its level; the
+    offsets keep them in order with a table on the same line."""
+    out, start = [], 0
+    for end in [m.end() for m in _BLOCK_END.finditer(payload)] + [len(payload)]:
+        raw = payload[start:end]
+        piece = raw.strip()
+        if piece:
+            m = _HTML_LINE.match(piece)
+            at = start + len(raw) - len(raw.lstrip())  # where its text begins (a table blanked before it)
+            out.append((at, _make_row(number, number, (clean_cell(piece),), int(m.group(1) or 0) if m else 0)))
+        start = end
+    return out
 
 
 def _block_row(text: str, start: int, end: int, tag: str, line_of) -> Row | None:

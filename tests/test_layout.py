@@ -655,3 +655,14 @@ def test_a_pandoc_grid_table_gives_one_row_per_ruled_row_with_wrapped_cells_join
     [project] = extract_document(parse_layout(GRID, "grid.md")).performance_projects
     assert [(k.level2, k.level3) for k in project.period_kpis + project.annual_kpis] == [
         ("社会效益指标", "资助青年科研人员比例"), ("服务对象满意度指标", "项目承担单位满意度")]
+
+
+def test_an_html_document_on_one_line_keeps_each_heading_and_paragraph_a_row_of_its_own():
+    """A document saved on one line: <h2>title</h2><p>单位：万元</p><table>…</table><p>注…</p> gives
+    the heading, the paragraph, the table's rows and the note, in that order, not one run-on row."""
+    text = ("<h2>2026年预算支出总表</h2><p>单位：万元</p><table><tr><td>科目编码</td><td>科目名称</td><td>合计</td></tr>"
+            "<tr><td>206</td><td>科学技术支出</td><td>8634.84</td></tr></table><p>注：本表无数据的为空表。</p>\n")
+    doc = parse_layout(text, "one_line.html")
+    assert [(row.heading, row.cells) for row in doc.rows] == [
+        (2, ("2026年预算支出总表",)), (0, ("单位：万元",)), (0, ("科目编码", "科目名称", "合计")),
+        (0, ("206", "科学技术支出", "8634.84")), (0, ("注：本表无数据的为空表。",))]
