@@ -58,11 +58,14 @@ _MATH_SYMBOLS = {
     "mathrm": "", "text": "", "textrm": "", "mathbf": "", "rm": "", "left": "", "right": "",
 }
 _MATH_POWERS = {"^{2}": "²", "^2": "²", "^{3}": "³", "^3": "³", "^{\\circ}": "°", "^\\circ": "°"}
-_PLACEHOLDER = re.compile(r"Col\d{1,3}")  # pymupdf4llm's name for a header cell with no text
+# What tools write into a cell with no text: pymupdf4llm's Col3, pandas' Unnamed: 2 and nan, None
+_PLACEHOLDER_WORDS = ("Col", "Unnamed", "nan", "NaN", "None")
+_PLACEHOLDER = re.compile(r"Col\d{1,3}|Unnamed: ?\d{1,3}(?:_level_\d)?|nan|NaN|None")
 
 # --- line kinds ----------------------------------------------------------------------------
 _MD_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
-_PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
+_PIPE_SEP = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*[|+])+(?:[ \t]*:?-+:?[ \t]*\|?)?")  # |---|---|, org's |---+---|
+_RULE = re.compile(r"[ \t]*[-=]{3,}(?:[ \t]+[-=]{3,})*[ \t]*")  # ----  ---- or ==== ====: a plain-text table's rule
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _GRID_RULE = re.compile(r"\+(?:[-=:]+\+)+")  # pandoc's grid table rule: +------+------+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -484,6 +487,8 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
         m = _HTML_LINE.match(stripped)
         if m:
             return "html", stripped, int(m.group(1) or 0)
+    if (first == "-" or first == "=") and _RULE.fullmatch(stripped):
+        return "sep", stripped, 0
     return "plain", stripped, len(line) - len(line.lstrip())  # a plain line's indentation
 
 
@@ -500,7 +505,7 @@ def _line_row(
         return _make_row(number, end, [clean_cell(md_unescape(c)) for c in cells])
     if kind == "pipe":
         cells = [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)]
-        if "Col" in payload:  # pymupdf4llm: Col3 | Col4 where the header row's cells were empty
+        if any(word in payload for word in _PLACEHOLDER_WORDS):  # most rows: no cell compared
             cells = ["" if _PLACEHOLDER.fullmatch(c) else c for c in cells]
         return _make_row(number, number, cells)
     if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)

@@ -311,11 +311,24 @@ def test_inline_maths_of_pdf_to_markdown_tools_reads_as_the_symbols_printed(raw,
     assert clean_cell(raw) == expected
 
 
-def test_pymupdf4llm_column_placeholders_are_empty_cells():
-    """pymupdf4llm names a header row's empty cells Col3, Col4; they are no text of the table
-    (the project name is not 科技规划编制费用Col3Col4, and a Col1|Col2 row is no indicator)."""
-    doc = parse_layout("|项目名称|科技规划编制费用|Col3|Col4|\n|---|---|---|---|\n|Col1|Col2|Col3|Col4|\n", "t.md")
+@pytest.mark.parametrize("header, filler", [
+    ("|项目名称|科技规划编制费用|Col3|Col4|", "|Col1|Col2|Col3|Col4|"),  # pymupdf4llm
+    ("| 项目名称 | 科技规划编制费用 | Unnamed: 2 | Unnamed: 3 |", "| nan | nan | None | NaN |"),  # pandas' to_markdown
+])
+def test_placeholders_of_empty_cells_are_empty_cells(header, filler):
+    """pymupdf4llm names a header row's empty cells Col3, Col4, pandas Unnamed: 2 and fills empty
+    cells with nan: no text of the table (the project name is not 科技规划编制费用Col3Col4, and a
+    row of them is no indicator)."""
+    doc = parse_layout(f"{header}\n|---|---|---|---|\n{filler}\n", "t.md")
     assert [row.cells for row in doc.rows] == [("项目名称", "科技规划编制费用", "", "")]
+
+
+@pytest.mark.parametrize("rule", ["----------  ------------  ------", "|-----+-----+-----|", "==========  ========"])
+def test_the_rule_under_a_plain_text_or_org_table_header_is_no_text(rule):
+    """tabulate's simple and orgtbl formats rule the header off with dashes (or = in rst): the
+    rule is no cell (the project name is not 院士工作站建设-----)."""
+    doc = parse_layout(f"项目名称  院士工作站建设\n{rule}\n主管部门  某局\n", "t.txt")
+    assert all(set(row.text) - set("-=+| ") for row in doc.rows)
 
 
 def test_markdown_text_around_a_multiline_table_and_prefix_on_same_line():
