@@ -464,12 +464,17 @@ def _flush_grid_row(pending: list, out: list) -> None:
 
 
 def _join_wrapped(parts: list[str]) -> str:
-    """A cell's lines joined: with no space between Chinese glyphs (资助青年科研人员 / 比例)."""
+    """A cell's lines joined: with no space between Chinese glyphs or digits (资助青年科研人员 /
+    比例, 3 / 22-山西省…: a wrap inside a word or a number), a space between other words."""
     text = ""
     for part in filter(None, parts):
-        gap = "" if not text or (_CJK.match(text[-1]) and _CJK.match(part[0])) else " "
+        gap = "" if not text or (_tight(text[-1]) and _tight(part[0])) else " "
         text += gap + part
     return text
+
+
+def _tight(char: str) -> bool:
+    return char.isdigit() or _CJK.match(char) is not None
 
 
 def _kind(line: str, stripped: str) -> tuple[str, str, int]:

@@ -641,7 +641,9 @@ GRID = """**项目支出绩效目标表**
 +------------------+------------------+------------------------+------------------+
 | 项目名称         | 山东省自然科学基金                                              |
 +------------------+------------------+------------------------+------------------+
-| 主管部门         | 山东省科学技术厅 | 实施单位               | 山东省科学技术厅 |
+| 主管部门         | 3                | 实施单位               | 山东省科学技术厅 |
+|                  | 22-山东省科学技术|                        |                  |
+|                  | 厅               |                        |                  |
 +------------------+------------------+------------------------+------------------+
 | 一级指标         | 二级指标         | 三级指标               | 指标值           |
 +==================+==================+========================+==================+
@@ -662,8 +664,9 @@ def test_a_pandoc_grid_table_gives_one_row_per_ruled_row_with_wrapped_cells_join
     assert ("效益指标", "社会效益指标", "资助青年科研人员比例", "≥1200人") in cells  # no space between glyphs
     assert ("满意度指标", "服务对象满意度指标", "项目承担单位满意度", "≥90% of the units") in cells
     assert not any("+--" in r.text or "+==" in r.text for r in rows)
+    assert ("主管部门", "322-山东省科学技术厅", "实施单位", "山东省科学技术厅") in cells  # 3 / 22: one number
     row = next(r for r in rows if r.filled[0] == "效益指标")
-    assert (row.line, row.end_line) == (10, 11)
+    assert (row.line, row.end_line) == (12, 13)
     assert rows[-1].text == "Text after the table."
     [project] = extract_document(parse_layout(GRID, "grid.md")).performance_projects
     assert [(k.level2, k.level3) for k in project.period_kpis + project.annual_kpis] == [
