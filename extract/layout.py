@@ -85,6 +85,10 @@ _TR_CLOSE = re.compile(r"</tr\s*>", re.IGNORECASE)
 _CELL_OPEN = re.compile(r"<t[dh]\b([^>]*)>", re.IGNORECASE)
 _SPAN_ATTR = re.compile(r"\b(col|row)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 _BLOCK_OPEN = re.compile(r"<(h[1-6]|p|li|caption)\b[^>\n]*>", re.IGNORECASE)
+# Box-drawing characters as the grid and pipe tables of plain ASCII: │ → |, ─ ═ → -, corners → +
+_BOX_TO_ASCII = str.maketrans(
+    {**{c: "|" for c in "│┃║"}, **{c: "-" for c in "─━═"}, **{c: "+" for c in "┼╪╫╬┬┴├┤┌┐└┘╒╕╘╛╞╡╤╧╔╗╚╝╠╣╦╩"}}
+)
 _BLOCK_END = re.compile(r"</(?:h[1-6]|p|div|li|caption)\s*>", re.IGNORECASE)
 _BLOCK_LIMIT = 20_000  # a block longer than this is not a paragraph; leave it to the lines
 _NON_NEWLINE = re.compile(r"[^\n]+")
@@ -130,6 +134,8 @@ def parse_layout(
 ) -> Document:
     """Lay out already decoded `text`; `encoding` is only recorded, "" when unknown."""
     text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if "│" in text or "┃" in text or "║" in text:
+        text = text.translate(_BOX_TO_ASCII)  # tables drawn with box characters (tabulate's fancy_grid)
     placed, text = _markup_rows(text)
     lines, formfeeds = _classify_lines(text)
     if "\n+-" in text or text.startswith("+-"):  # most files: no grid table, no pass

@@ -682,3 +682,31 @@ def test_an_html_document_on_one_line_keeps_each_heading_and_paragraph_a_row_of_
     assert [(row.heading, row.cells) for row in doc.rows] == [
         (2, ("2026年预算支出总表",)), (0, ("单位：万元",)), (0, ("科目编码", "科目名称", "合计")),
         (0, ("206", "科学技术支出", "8634.84")), (0, ("注：本表无数据的为空表。",))]
+
+
+PSQL = """+----------+--------------+----------+--------------+
+| 项目名称 | 院士工作站建设 |          |              |
+|----------+--------------+----------+--------------|
+| 主管部门 | 某省科协     | 实施单位 | 某省科技馆   |
+| 项目属性 | 经常性项目   | 项目期   | 1年          |
++----------+--------------+----------+--------------+
+"""
+
+
+FANCY_GRID = """╒══════════╤══════════════╤══════════╤══════════════╕
+│ 项目名称 │ 院士工作站建设 │          │              │
+╞══════════╪══════════════╪══════════╪══════════════╡
+│ 主管部门 │ 某省科协     │ 实施单位 │ 某省科技馆   │
+├──────────┼──────────────┼──────────┼──────────────┤
+│ 项目属性 │ 经常性项目   │ 项目期   │ 1年          │
+╘══════════╧══════════════╧══════════╧══════════════╛
+"""
+
+
+@pytest.mark.parametrize("text", [PSQL, FANCY_GRID], ids=["psql", "fancy_grid"])
+def test_bordered_tables_of_tabulate_give_one_row_per_line(text):
+    """tabulate's psql table (+---+ borders, |---+---| under the header) and its fancy_grid (a
+    grid drawn with box characters): one row per table row, no border read as text."""
+    rows = parse_layout(text, "t.txt").rows
+    assert [r.filled for r in rows] == [
+        ("项目名称", "院士工作站建设"), ("主管部门", "某省科协", "实施单位", "某省科技馆"), ("项目属性", "经常性项目", "项目期", "1年")]
