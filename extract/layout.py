@@ -116,6 +116,9 @@ _PAGE_NUMBER = re.compile(
 )
 _BARE_INT = re.compile(r"\d{1,4}")
 _WORD = re.compile(r"\S+")
+# The disclosure's own title at a page's edge (某省科学技术厅2025年部门预算, …预算公开 17): a running
+# header even where it is printed once, by the page break it stands at
+_RUNNING_TITLE = re.compile(r"\S{2,30}20\d\d年度?(?:部门|单位)?(?:预算|决算)(?:公开)?(?:\s*\d{1,3})?")
 _PAGE_NUMBER_AT_EDGE = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")  # …部门预算公开 2: the header's own page number
 _MIN_PAGE_LINES = 10  # page numbers of consecutive pages are at least this many lines apart
 _MAX_FURNITURE_LEN = 60
@@ -649,15 +652,25 @@ def _furniture(lines, formfeeds: list[int], family: str = "") -> set[int]:
         candidates = _set_apart(plain, {n for n, *_ in lines}, set(formfeeds))
     pages = {n for n, t in plain if _PAGE_NUMBER.fullmatch(t)} | _page_number_chain(candidates)
     breaks = [(b, b) for b in formfeeds] + [(p, p + 1) for p in sorted(pages)]
+    titled = _running_titles(lines, breaks, pages)
     if len(breaks) < 2:
-        return pages
+        return pages | titled
     breaks += [(0, 0), (1 << 62, 1 << 62)]  # the file's start and end bound pages too
     edges, beyond = _page_edges(lines, breaks, pages)
     bare = family != "cell-per-line"  # there a bare number is mostly a cell, not a page's
-    found = _repeated(edges, len(breaks), bare)
+    found = _repeated(edges, len(breaks), bare) | titled
     # a header of two lines (山西省科学技术协会 / 2026年度部门预算公开): the line beyond one found
     found |= _repeated({n: t for n, t, nearest in beyond if nearest in found}, len(breaks), bare)
     return pages | found
+
+
+def _running_titles(lines, breaks, pages: set[int]) -> set[int]:
+    """The disclosure's title printed at a page break (某省科学技术厅2025年部门预算): a running
+    header even where a short file shows it once. Not the file's first line, its own title."""
+    if not breaks:
+        return set()
+    edges, _ = _page_edges(lines, breaks, pages)
+    return {n for n, t in edges.items() if _RUNNING_TITLE.fullmatch(t.strip())}
 
 
 def _repeated(edges: dict[int, str], breaks: int, bare_numbers: bool) -> set[int]:

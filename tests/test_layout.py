@@ -710,3 +710,12 @@ def test_bordered_tables_of_tabulate_give_one_row_per_line(text):
     rows = parse_layout(text, "t.txt").rows
     assert [r.filled for r in rows] == [
         ("项目名称", "院士工作站建设"), ("主管部门", "某省科协", "实施单位", "某省科技馆"), ("项目属性", "经常性项目", "项目期", "1年")]
+
+
+@pytest.mark.parametrize("page_top", ["\f某省科学技术厅2025年部门预算", "\f某省科学技术厅2025年度部门预算公开 17"])
+def test_the_disclosures_title_at_a_page_break_is_a_running_header_even_once(page_top):
+    """A short file shows its running title at one page break only: still no row of the table."""
+    text = f"某省科学技术厅\n项目名称 科研专项\n产出指标 数量指标 资助项目数 ≥150项\n{page_top}\n效益指标 社会效益指标 培养人才 ≥100人\n"
+    rows = parse_layout(text, "p.txt").rows
+    assert not any("预算" in r.text for r in rows)
+    assert rows[0].text == "某省科学技术厅"  # the file's own first line stays
