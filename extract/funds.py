@@ -28,7 +28,7 @@ FUND_KEYS = re.compile(
     r"|(?P<joint>中央[和及与、]省级?|省级?[和及与、]市|上级)"  # 中央和省级, 上级财政: neither source alone
     r"|(?P<central>中央)"
     r"|(?P<provincial>省级|省财政|省补助|自治区)"
-    r"|(?P<city_county>市县|市[(（][区州][)）]|县[(（]区[)）]|县[(（]市(?:、区)?[)）]|市级|区级|县级|市区|盟市|[市县区]本级)"
+    r"|(?P<city_county>市县|市[(（][区州][)）]|地[(（][市州][)）]|地市|县[(（]区[)）]|县[(（]市(?:、区)?[)）]|市级|区级|县级|市区|盟市|[市县区]本级)"
     r"|(?P<self_raised>自筹|自有资金)"
     r"|(?P<other>其他资金|其它资金)"
     r"|(?P<fiscal>财政拨款)"
@@ -111,20 +111,35 @@ def _collect(cells: Iterable[str], scale: int = 1) -> dict[str, list[int | float
     """Figures per fund key in 元 (`scale`: the table's unit), in the order the labels were
     printed; None for a label whose figure is blank or a placeholder (—, /)."""
     found: dict[str, list[int | float | None]] = defaultdict(list)
-    waiting: deque[str] = deque()
+    labels: dict[str, list[str]] = defaultdict(list)  # the label each figure was printed under
+    waiting: deque[tuple[str, str]] = deque()
     buffer = ""
     for cell in _unglued(cells):
         if waiting and (cell == NO_FIGURE or squash(cell) in PLACEHOLDERS):
-            found[waiting.popleft()].append(None)
+            key, label = waiting.popleft()
+            found[key].append(None)
+            labels[key].append(label)
             continue
         amount = _amount(cell, scale)
         if amount is not None and waiting:
-            found[waiting.popleft()].append(amount)
+            key, label = waiting.popleft()
+            found[key].append(amount)
+            labels[key].append(label)
             continue
         buffer += squash(cell)
         for m in FUND_KEYS.finditer(buffer):
-            waiting.append(m.lastgroup or "")
+            waiting.append((m.lastgroup or "", m.group()))
             buffer = buffer[m.end():]
+    return _parts_summed(found, labels)
+
+
+def _parts_summed(found: dict[str, list], labels: dict[str, list[str]]) -> dict[str, list]:
+    """A source printed as parts in one column (地（市）资金 | 县（区）资金, both city_county): one
+    figure, their sum. The same label twice is the two columns' (实施期, 年度), kept apart."""
+    for key in SOURCES:
+        printed = labels.get(key, [])
+        if len(printed) >= 2 and len(set(printed)) == len(printed) and None not in found[key]:
+            found[key] = [sum(found[key])]
     return found
 
 

@@ -583,9 +583,9 @@ def _named_twice(tokens: list[Token]) -> list[Token]:
     for i, tok in enumerate(tokens):
         if (
             i >= 2 and tok.label is None and is_value_like(tok.text)
-            and tokens[i - 1].label is None and is_value_like(tokens[i - 1].text)
+            and tokens[i - 1].label is None and (is_value_like(tokens[i - 1].text) or is_figure(tok.text))
             and tokens[i - 2].label is None and not is_figure(tokens[i - 2].text)
-        ):
+        ):  # a name, its 实施期 value (a figure, a verdict, or text when a figure follows: 按项目进度拨付), its 年度 one
             at = i - 2  # the name, after its row's 二级 label if printed: both again, for 年度
             while at and tokens[at - 1].label is not None and tokens[at - 1].label.level == 2:
                 at -= 1

@@ -161,3 +161,13 @@ def test_funds_written_as_label_and_figure_pairs_in_running_text_go_each_to_its_
     ])
     assert (annual.total, annual.self_raised, annual.central, annual.provincial) == (3_000_000, 0, None, None)
     assert period.total is None
+
+
+def test_a_source_printed_as_parts_in_one_column_is_their_sum():
+    """地（市）资金 and 县（区）资金, both city and county funds, in one column: one figure, 200,000;
+    the same label twice stays the two columns' (实施期, 年度)."""
+    period, annual = read_funds(["年度资金总额", "300.00", "其中：中央资金", "200.00", "自治区资金", "80.00",
+                                 "地（市）资金", "12.00", "县（区）资金", "8.00", "其他资金", "0.00", "（万元）"])
+    assert (annual.total, annual.central, annual.provincial, annual.city_county) == (3_000_000, 2_000_000, 800_000, 200_000)
+    period, annual = read_funds(["实施期资金总额：", "30", "年度资金总额：", "10", "市县财政资金", "30", "市县财政资金", "10"])
+    assert (period.city_county, annual.city_county) == (30, 10)

@@ -805,7 +805,8 @@ def test_a_stream_under_two_value_columns_gives_each_name_to_both_columns(mode):
     """实施期指标值 | 年度指标值 printed as pdftotext or one cell per line: a name followed by two
     values is both columns' row (the annual value is not the next indicator's name)."""
     header = ["一级指标", "二级指标", "三级指标", "实施期指标值", "年度指标值"]
-    body = ["产出指标", "数量指标", "资助项目数", "≥450项", "≥150项", "效益指标", "社会效益指标", "培养人才", "≥300人", "≥100人"]
+    body = ["产出指标", "数量指标", "资助项目数", "≥450项", "≥150项", "效益指标", "社会效益指标", "资金拨付时间", "按项目进度拨付",
+            "2025年10月底前"]  # a text value in the 实施期 column, a figure in the 年度 one
     if mode == "wrapped":
         rows = [Row(1, 1, tuple(header), " ".join(header)),
                 Row(2, 2, tuple(body[:5]), " ".join(body[:5])), Row(3, 3, tuple(body[5:]), " ".join(body[5:]))]
@@ -813,5 +814,5 @@ def test_a_stream_under_two_value_columns_gives_each_name_to_both_columns(mode):
     else:
         rows = [Row(i, i, (t,), t) for i, t in enumerate(header + body, 1)]
         period, annual, _ = read_kpis(rows[:5], rows[5:], "cells")
-    assert _triples(period) == [("数量指标", "资助项目数", "≥450项"), ("社会效益指标", "培养人才", "≥300人")]
-    assert _triples(annual) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "培养人才", "≥100人")]
+    assert _triples(period) == [("数量指标", "资助项目数", "≥450项"), ("社会效益指标", "资金拨付时间", "按项目进度拨付")]
+    assert _triples(annual) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "资金拨付时间", "2025年10月底前")]
