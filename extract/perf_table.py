@@ -392,7 +392,7 @@ def read_project(
         period_kpis, annual_kpis = (), period_kpis
     if annual_funds == Funds() and period_funds != Funds() and not _names_period(block):
         period_funds, annual_funds = Funds(), period_funds  # one column of funds, of one year
-    code, dept = _supervising(fields.text("supervising"))
+    code, dept = supervising(fields.text("supervising"))
     code = code or _code(fields.text("supervising_code"))
     texts, spans = _texts(fields)
     legal = find_citations(fields.cells.get("legal_basis", []), "legal_basis")
@@ -475,7 +475,7 @@ def checked_option(text: str | None) -> str | None:
     return text
 
 
-def _supervising(text: str | None) -> tuple[str | None, str | None]:
+def supervising(text: str | None) -> tuple[str | None, str | None]:
     """203-山西省科学技术厅 or [161]科学技术部 → ("203", "山西省科学技术厅"), ("161", "科学技术部")."""
     if not text:
         return None, None

@@ -25,7 +25,7 @@ from budgetkg.extract.kpi_table import read_kpis
 from budgetkg.extract.labels import level_label, level_labels, squash
 from budgetkg.extract.layout_columns import has_columns, regrid
 from budgetkg.extract.model import Funds, Issue, PerformanceProject, Row
-from budgetkg.extract.perf_table import HEADING, is_footer, names_one_year, unit_scale
+from budgetkg.extract.perf_table import HEADING, is_footer, names_one_year, supervising, unit_scale
 
 UNIT_LINE_WINDOW = 4  # rows above the header where 单位：万元 may be printed
 
@@ -37,6 +37,7 @@ class ListColumns:
     name: int
     kpis: int  # the first indicator column (一级指标, or 二级指标 where there is no 一级)
     unit: int | None = None
+    supervising: int | None = None
     goal: int | None = None
     funds: int | None = None
     funds_scale: int = 1  # 元 per printed unit of the funds column
@@ -47,6 +48,7 @@ class _Draft:
     name: str
     unit: str | None
     first: Row
+    supervising: str | None = None
     goal: list[tuple[int, str]] = field(default_factory=list)
     funds: str | None = None
     kpi_rows: list[Row] = field(default_factory=list)
@@ -85,6 +87,7 @@ def list_columns(rows: Sequence[Row], i: int) -> ListColumns | None:
         name=name,
         kpis=first,
         unit=next((j for j, k in enumerate(heads[:first]) if _names_unit(k) and j != name), None),
+        supervising=next((j for j, k in enumerate(heads[:first]) if k.startswith(("主管部门", "主管单位")) and j != name), None),
         goal=next((j for j, k in enumerate(heads[:first]) if "目标" in k and j != name), None),
         funds=funds,
         funds_scale=_funds_scale(rows, i, heads[funds]) if funds is not None else 1,
@@ -158,7 +161,8 @@ def read_project_list(rows: Sequence[Row], start: int, end: int) -> tuple[list[P
                 unit = cell
             continue
         if cell and (not drafts or squash(cell) != squash(drafts[-1].name)):
-            drafts.append(_Draft(cell, _cell_at(row, columns.unit, shift) or unit, row, wrapped=laid_out))
+            drafts.append(_Draft(cell, _cell_at(row, columns.unit, shift) or unit, row,
+                                 _cell_at(row, columns.supervising, shift) or None, wrapped=laid_out))
         if not drafts:
             continue
         _add_row(drafts[-1], row, columns, shift)
@@ -228,12 +232,15 @@ def _project(
     amount = parse_amount(draft.funds) if draft.funds else None
     last = draft.last or draft.first
     texts = {"goal": ("" if draft.wrapped else "\n").join(t for _, t in draft.goal)} if draft.goal else {}
+    code, dept = supervising(draft.supervising)
     spans = {"goal": (draft.goal[0][0], draft.goal[-1][0])} if draft.goal else {}
     project = PerformanceProject(
         name=draft.name,
         line=draft.first.line,
         end_line=last.end_line,
         implementing_unit=draft.unit,
+        supervising_code=code,
+        supervising_dept=dept,
         annual_funds=Funds(total=_in_yuan(amount, scale)) if amount is not None else Funds(),
         period_kpis=period,
         annual_kpis=annual,

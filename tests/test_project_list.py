@@ -145,3 +145,13 @@ def test_a_list_table_in_pdftotext_layout_is_read_by_where_its_cells_start(wide)
         ("科技专家库运行维护", None, 856000, "保障专家库运行。", [
             ("产出指标", "数量指标", "组织评审专家人次", "≥3000人次"), ("产出指标", "质量指标", "专家信息准确率", "≥98%")]),
     ]
+
+
+def test_a_list_tables_supervising_column_gives_each_project_its_department():
+    text = ("项目支出绩效目标表\n"
+            "项目名称\t主管部门\t实施单位\t资金总额（万元）\t年度绩效目标\t一级指标\t二级指标\t三级指标\t指标值\n"
+            "科研专项\t[203]某省科学技术厅\t某省科学技术研究院\t100.00\t资助基础研究。\t产出指标\t数量指标\t资助项目数\t≥150项\n"
+            "\t\t\t\t\t效益指标\t社会效益指标\t培养人才\t≥100人\n")
+    [project] = _record(text).performance_projects
+    assert (project.supervising_code, project.supervising_dept, project.implementing_unit) == (
+        "203", "某省科学技术厅", "某省科学技术研究院")
