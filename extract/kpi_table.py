@@ -519,9 +519,12 @@ class Columns:
 
 
 def header_columns(header: Sequence[Row]) -> Columns:
-    cells = [squash(c) for row in header for c in row.cells]
+    """Whether the header names two column groups (实施期, 年度), and where the second begins. A
+    heading docling wrote into both cells it spans (三级指标 | 三级指标) is one column."""
+    keys = [[squash(c) for c in row.cells] for row in header]
+    cells = [k for row in keys for i, k in enumerate(row) if not (i and k and row[i - 1] == k)]
     cols = [c for c in cells if c == "指标值" or c.startswith("三级指")]
-    names = [i for row in header for i, c in enumerate(row.cells) if squash(c) == "三级指标"]
+    names = [i for row in keys for i, k in enumerate(row) if k == "三级指标" and not (i and row[i - 1] == k)]
     two = len(names) >= 2 or len(cols) >= 4
     split = (names[0] + names[1]) / 2 if len(names) >= 2 and names[1] > names[0] else None
     return Columns(two, split)

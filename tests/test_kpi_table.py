@@ -816,3 +816,14 @@ def test_a_stream_under_two_value_columns_gives_each_name_to_both_columns(mode):
         period, annual, _ = read_kpis(rows[:5], rows[5:], "cells")
     assert _triples(period) == [("数量指标", "资助项目数", "≥450项"), ("社会效益指标", "资金拨付时间", "按项目进度拨付")]
     assert _triples(annual) == [("数量指标", "资助项目数", "≥150项"), ("社会效益指标", "资金拨付时间", "2025年10月底前")]
+
+
+def test_a_heading_docling_wrote_into_both_cells_it_spans_is_one_column():
+    """三级指标 | 三级指标 (docling fills a merged heading into every cell it covers): one column
+    group, not a 实施期 and a 年度 one; the name written twice is one indicator."""
+    period, annual, _ = _read(
+        "\t产出指标\t数量指标\t资助项目数\t资助项目数\t≥150项\n"
+        "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t服务对象满意度\t≥90%\n",  # a name that is a label
+        header="\t一级指标\t二级指标\t三级指标\t三级指标\t指标值\n")
+    assert [(k.level3, k.value) for k in period] == [("资助项目数", "≥150项"), ("服务对象满意度", "≥90%")]
+    assert not annual
