@@ -443,9 +443,15 @@ def _annual_part(rows: Sequence[Row], header_splits: bool = False) -> tuple[Sequ
     for i, row in enumerate(rows):
         if i and len(row.filled) == 1 and "年度" in row.text and ANNUAL_PART.match(row.key):
             return rows[:i], rows[i + 1 :]
-        if i and header_splits and _names_levels(row.key) and _is_header_row(row):
+        if i and header_splits and _names_levels(row.key) and _is_header_row(row) and _one_group(rows[:i], row):
             return rows[:i], rows[i + 1 :]
     return rows, ()
+
+
+def _one_group(rows: Sequence[Row], header: Row) -> bool:
+    """No row above holds more cells than the header names: one column group (a page's repeated
+    header over rows of two groups is no second table)."""
+    return all(len(r.filled) <= len(header.filled) for r in rows)
 
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:
