@@ -381,7 +381,8 @@ def read_project(
     scale = 1 if fields.funds_unit else unit_above
     period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)
-    period_rows, annual_rows = _annual_part(block.kpi_rows, two_columns and not header_columns(block.kpi_header).two_sided)
+    header_splits = two_columns and kpi_mode(family) != "cells" and not header_columns(block.kpi_header).two_sided
+    period_rows, annual_rows = _annual_part(block.kpi_rows, header_splits)  # (one cell per line shows no groups)
     period_kpis, annual_kpis, kpi_issues = read_kpis(
         block.kpi_header, period_rows, kpi_mode(family), two_columns
     )
@@ -449,9 +450,15 @@ def _annual_part(rows: Sequence[Row], header_splits: bool = False) -> tuple[Sequ
 
 
 def _one_group(rows: Sequence[Row], header: Row) -> bool:
-    """No row above holds more cells than the header names: one column group (a page's repeated
-    header over rows of two groups is no second table)."""
-    return all(len(r.filled) <= len(header.filled) for r in rows)
+    """No row above reaches past the header's last column: one column group (a page's repeated
+    header over rows of two groups is no second table). Where cells keep their positions a
+    row's blank label cells still count; in a stream its cells are only the filled ones."""
+    width = _last_cell(header)
+    return all(_last_cell(r) <= width for r in rows)
+
+
+def _last_cell(row: Row) -> int:
+    return max((i for i, cell in enumerate(row.cells) if cell), default=-1)
 
 
 def _has_both_goal_columns(rows: Sequence[Row]) -> bool:

@@ -504,8 +504,14 @@ def test_a_header_repeated_by_a_page_break_over_rows_of_both_groups_opens_no_sec
         "项目名称\t院士工作站建设\n主管部门及代码\t322-山西省科学技术协会\t实施单位\t山西省科学技术协会\n"
         "\t实施期目标\t\t年度目标\n"
         "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t评选优秀院士工作站\t3个\t数量指标\t评选优秀院士工作站\t1个\n"
+        "\t\t新建院士工作站\t4个\t\t新建院士工作站\t2个\n"  # its labels' cells blank: four cells, seven columns
         "一级指标\t二级指标\t三级指标\t指标值\n满意度指标\t服务对象满意度\t工作站满意度\t≥90%\t服务对象满意度\t工作站满意度\t≥95%\n"
     )
     [project], _ = read_projects(tsv_rows(text))
-    assert [(k.level3, k.value) for k in project.period_kpis] == [("评选优秀院士工作站", "3个"), ("工作站满意度", "≥90%")]
-    assert [(k.level3, k.value) for k in project.annual_kpis] == [("评选优秀院士工作站", "1个"), ("工作站满意度", "≥95%")]
+    assert [(k.level3, k.value) for k in project.period_kpis] == [
+        ("评选优秀院士工作站", "3个"), ("新建院士工作站", "4个"), ("工作站满意度", "≥90%")]
+    assert [(k.level3, k.value) for k in project.annual_kpis] == [
+        ("评选优秀院士工作站", "1个"), ("新建院士工作站", "2个"), ("工作站满意度", "≥95%")]
+    cells = [c for line in text.splitlines() for c in line.split("\t") if c]  # one cell per line
+    [project] = extract_document(parse_layout("\n".join(cells) + "\n", "cells.txt")).performance_projects
+    assert len(project.annual_kpis) == 3
