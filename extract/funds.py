@@ -19,6 +19,7 @@ AMOUNT = re.compile(r"^-?\d[\d,，]*(\.\d+)?$")
 AMOUNT_IN_UNIT = re.compile(r"^(-?\d[\d,，]*(?:\.\d+)?)(亿元|万元|元)$")  # 360万元, squashed
 UNIT_SCALE = {"元": 1, "万元": 10**4, "亿元": 10**8}
 SEPARATORS = re.compile(r"[\s,，]")
+TWO_FIGURES = re.compile(r"\d\s+\d")  # a space inside an amount only follows its , or . (23, 367. 00)
 # Labels that take a figure. fiscal (其中：财政拨款) and total (a bare 资金总额) are not fields of
 # the record, but are labels all the same: a figure printed under them must not be paired with
 # the next label waiting.
@@ -43,7 +44,11 @@ NO_FIGURE = "\x00"  # stands for a blank figure cell (see _mark_blank_figures)
 
 
 def parse_amount(text: str) -> int | float | None:
-    """An amount as printed: 14,663,000 → 14663000; 809,020.7 → 809020.7; blank → None."""
+    """An amount as printed: 14,663,000 → 14663000; 809,020.7 → 809020.7; blank → None. Two
+    figures in one cell (16,110,000 5,370,000: the columns of a line read as one) are none: the
+    space between them is no separator, and joining them would invent a number."""
+    if " " in text and TWO_FIGURES.search(text):
+        return None
     s = SEPARATORS.sub("", text)
     if not s or not AMOUNT.match(s):
         return None

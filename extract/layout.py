@@ -502,7 +502,7 @@ def _kind(line: str, stripped: str) -> tuple[str, str, int]:
         if m:
             return "html", stripped, int(m.group(1) or 0)
     if (first == "-" or first == "=") and _RULE.fullmatch(stripped):
-        return "sep", stripped, 0
+        return "rule", stripped, 0  # no row, and no sign of markdown (pandoc and pdftotext print them too)
     return "plain", stripped, len(line) - len(line.lstrip())  # a plain line's indentation
 
 
@@ -512,7 +512,7 @@ def _line_row(
     """The Row of one classified line; `markdown` when the file is markdown (escapes undone)."""
     if kind == "tab":  # the commonest kind: the Row built here, without _make_row's call
         return Row.of_cells(number, number, tuple(map(clean_cell, payload.split("\t"))), level)
-    if kind == "sep":
+    if kind == "sep" or kind == "rule":
         return None
     if kind == "grid":
         cells, end = payload

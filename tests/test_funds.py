@@ -11,7 +11,9 @@ from budgetkg.extract.funds import parse_amount, read_funds
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("14,663,000", 14663000), ("809,020.7", 809020.7), ("0", 0), ("", None), ("万元", None), ("1，000", 1000)],
+    [("14,663,000", 14663000), ("809,020.7", 809020.7), ("0", 0), ("", None), ("万元", None), ("1，000", 1000),
+     ("23, 367. 00", 23367.0),  # spaces a converter put after the separators
+     ("16,110,000 5,370,000", None)],  # two columns' figures in one cell: no figure, not 161100005370000
 )
 def test_amounts_are_read_as_printed(text, expected):
     assert parse_amount(text) == expected

@@ -719,3 +719,12 @@ def test_the_disclosures_title_at_a_page_break_is_a_running_header_even_once(pag
     rows = parse_layout(text, "p.txt").rows
     assert not any("预算" in r.text for r in rows)
     assert rows[0].text == "某省科学技术厅"  # the file's own first line stays
+
+
+def test_rules_of_plain_text_tables_do_not_make_a_file_markdown():
+    """pandoc and pdftotext print ----- rules too: a pdftotext file with many of them stays
+    pdftotext, so its lines are still cut into cells (16,110,000 | 5,370,000, not one cell)."""
+    body = "项目资金(元)  实施期资金总额:  年度资金总额:\n  16,110,000  5,370,000\n  -------------  -----------\n"
+    doc = parse_layout("项目名称  科研专项\n" + body * 8, "p.txt")
+    assert doc.family == "pdftotext"
+    assert ("16,110,000", "5,370,000") in [row.filled for row in doc.rows]
