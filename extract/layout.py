@@ -143,6 +143,8 @@ def parse_layout(
     lines, formfeeds = _classify_lines(text)
     if "\n+-" in text or text.startswith("+-"):  # most files: no grid table, no pass
         lines = _grid_rows(lines)
+    if "| 0 |" in text or "|0|" in text:  # pandas' to_markdown: an index column, numbered headings
+        lines = _without_frame_numbers(lines)
     family = _detect_family(lines, len(placed))
     drop = _furniture(lines, formfeeds, family)
     split_plain, markdown = family == "pdftotext", family == "markdown"
@@ -460,6 +462,46 @@ def _grid_rows(lines: list) -> list:
             out.append(entry)
     _flush_grid_row(pending, out)
     return out
+
+
+def _without_frame_numbers(lines: list) -> list:
+    """Pipe tables as pandas' to_markdown prints a DataFrame: its index (0, 1, 2 … down the
+    first column, under an empty heading) is no column of the table, and a heading row of
+    the column numbers (| 0 | 1 | 2 |, camelot's frames) no row of it."""
+    out: list = []
+    run: list = []
+    for entry in lines + [None]:
+        if entry is not None and entry[2] in ("pipe", "sep") and (not run or entry[0] == run[-1][0] + 1):
+            run.append(entry)  # a table: its lines one after the other
+            continue
+        out.extend(_frame_run(run))
+        run = []
+        if entry is not None and entry[2] in ("pipe", "sep"):
+            run.append(entry)
+        elif entry is not None:
+            out.append(entry)
+    return out
+
+
+def _frame_run(run: list) -> list:
+    rows = [(entry, [c.strip() for c in _pipe_cells(entry[3])]) for entry in run if entry[2] == "pipe"]
+    if len(rows) < 2:
+        return run
+    firsts = [cells[0] for _, cells in rows]
+    body = firsts[1:] if not firsts[0] else firsts
+    if all(c.isdigit() for c in body) and [int(c) for c in body] == list(range(int(body[0]), int(body[0]) + len(body))):
+        run = [_first_cell_dropped(entry) if entry[2] == "pipe" else entry for entry in run]
+        rows = [(entry, [c.strip() for c in _pipe_cells(entry[3])]) for entry in run if entry[2] == "pipe"]
+    heading = [c for c in rows[0][1] if c]
+    if heading and all(c.isdigit() for c in heading) and [int(c) for c in heading] == list(range(int(heading[0]), int(heading[0]) + len(heading))):
+        run = [entry for entry in run if entry is not rows[0][0]]
+    return run
+
+
+def _first_cell_dropped(entry: tuple) -> tuple:
+    number, offset, kind, payload, level = entry
+    cells = _pipe_cells(payload)
+    return (number, offset, kind, "|" + "|".join(cells[1:]) + "|", level)
 
 
 def _flush_grid_row(pending: list, out: list) -> None:

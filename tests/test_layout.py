@@ -728,3 +728,15 @@ def test_rules_of_plain_text_tables_do_not_make_a_file_markdown():
     doc = parse_layout("项目名称  科研专项\n" + body * 8, "p.txt")
     assert doc.family == "pdftotext"
     assert ("16,110,000", "5,370,000") in [row.filled for row in doc.rows]
+
+
+@pytest.mark.parametrize("text", [
+    "|  | 项目名称 | 院士工作站建设 |\n|---|---|---|\n| 0 | 主管部门 | 某省科协 |\n| 1 | 项目属性 | 经常性项目 |\n",  # the index
+    "| 0 | 1 | 2 |\n|---|---|---|\n| 项目名称 | 院士工作站建设 |  |\n| 主管部门 | 某省科协 |  |\n",  # camelot's column numbers
+], ids=["index column", "numbered headings"])
+def test_pandas_frame_numbers_are_no_cells_of_the_table(text):
+    """pandas' to_markdown prints a DataFrame's index down the first column and camelot's
+    frames number their columns: neither is part of the disclosure's table."""
+    cells = [row.filled for row in parse_layout(text, "frame.md").rows]
+    assert ("项目名称", "院士工作站建设") in cells and ("主管部门", "某省科协") in cells
+    assert not any(c[0].isdigit() for c in cells)
