@@ -147,7 +147,8 @@ def parse_layout(
         lines = _without_frame_numbers(lines)
     family = _detect_family(lines, len(placed))
     drop = _furniture(lines, formfeeds, family)
-    split_plain, markdown = family == "pdftotext", family == "markdown"
+    split_plain = family == "pdftotext"
+    markdown = family == "markdown" or source.lower().endswith((".md", ".markdown"))  # escapes undone
     for line_no, offset, kind, payload, level in lines:
         if line_no in drop:
             continue
@@ -566,6 +567,8 @@ def _line_row(
         return _make_row(number, number, cells)
     if kind == "plain":  # `level` is the line's indentation (pdftotext -layout keeps columns)
         if split_plain:
+            if markdown and "\\" in payload:  # a markdown file without pipes (pandoc's multiline tables)
+                payload = md_unescape(payload)
             cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
             return Row.of_cells(number, number, cells, indent=level, starts=_starts(payload, cells, level))
         level = 0

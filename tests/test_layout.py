@@ -740,3 +740,12 @@ def test_pandas_frame_numbers_are_no_cells_of_the_table(text):
     cells = [row.filled for row in parse_layout(text, "frame.md").rows]
     assert ("项目名称", "院士工作站建设") in cells and ("主管部门", "某省科协") in cells
     assert not any(c[0].isdigit() for c in cells)
+
+
+def test_markdown_escapes_are_undone_in_a_markdown_file_read_as_plain_text():
+    """pandoc writes a table as a multiline table, no pipes: the .md file reads as plain text,
+    whose 晋政办发\\[2017\\]59号 and \\>85% are still markdown's escapes."""
+    text = "项目名称    院士工作站建设\n立项依据    《办法》（晋政办发\\[2017\\]59号）\n满意度    \\>85%\n" * 3
+    cells = [c for row in parse_layout(text, "pandoc.md").rows for c in row.filled]
+    assert "《办法》（晋政办发[2017]59号）" in cells and ">85%" in cells
+    assert "\\>85%" in [c for row in parse_layout(text, "pandoc.txt").rows for c in row.filled]  # text as printed
