@@ -250,13 +250,9 @@ def _units_after_figures(tokens: list) -> list:
     i = 0
     while i + 1 < len(out):
         tok = out[i]
-        text = tok.text.strip()
         figure = i + 2 if _lone_comparator(out[i + 1]) else i + 1
         if (
-            tok.label is None
-            and 0 < len(text) <= _MAX_UNIT
-            and not any(c.isdigit() for c in text)
-            and not level_label(text)
+            _is_unit(tok)
             and figure < len(out)
             and out[figure].label is None
             and _BARE_NUMBER.match(out[figure].text.strip())
@@ -290,6 +286,7 @@ def _without_scores_before_values(header: Sequence[Row], tokens: list) -> list:
 
 
 def _is_unit(tok) -> bool:
+    """A unit's cell: short, no digit, no level label (人, %, 万元/项)."""
     text = tok.text.strip()
     return tok.label is None and 0 < len(text) <= _MAX_UNIT and not any(c.isdigit() for c in text) and not level_label(text)
 
@@ -312,14 +309,10 @@ def _lone_comparator(tok) -> bool:
 def _unit_after(figure, tok, nxt, comparator_follows: bool = False) -> bool:
     """`tok` is the unit of the bare figure before it: short, no digit, no label, and not
     followed by what opens the next figure (a comparator does not, where its column follows)."""
-    text = tok.text.strip()
     return (
         figure.label is None
-        and tok.label is None
         and bool(_BARE_NUMBER.match(figure.text.strip()))
-        and 0 < len(text) <= _MAX_UNIT
-        and not any(c.isdigit() for c in text)
-        and not level_label(text)
+        and _is_unit(tok)
         and not (nxt is not None and nxt.label is None and _opens_figure(nxt.text.strip(), comparator_follows))
     )
 

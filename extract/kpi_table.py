@@ -164,16 +164,17 @@ def _label_tail(prev: Token, cell: str) -> Token | None:
     数量 指标 whose bounds pdftotext lost) completes it, as in the cell it came from."""
     if prev.label is None or cell.strip() != "指标" or prev.text.endswith("指标"):
         return None
-    joined = squash(prev.text) + "指标"
-    info = level_labels().get(joined)
-    return prev._replace(text=joined, label=info) if info else None
+    return _as_one_label(prev, "指标")
 
 
 def _joined_label(prev: Token, text: str) -> Token | None:
     """服务对象 | 满意度 on one line of a stream: the label 服务对象满意度, split at the space a
     wrapped cell leaves (pdftotext prints it as two words), not a name followed by a label."""
-    if prev.label is not None:
-        return None
+    return None if prev.label is not None else _as_one_label(prev, text)
+
+
+def _as_one_label(prev: Token, text: str) -> Token | None:
+    """`prev` with `text` after it, where together they are a label of the vocabulary."""
     joined = squash(prev.text) + squash(text)
     info = level_labels().get(joined)
     return prev._replace(text=joined, label=info) if info else None

@@ -152,7 +152,7 @@ def parse_layout(
     for line_no, offset, kind, payload, level in lines:
         if line_no in drop:
             continue
-        if kind == "html" and _BLOCK_END.search(payload) and len(_BLOCK_END.findall(payload)) > 1:
+        if kind == "html" and len(_BLOCK_END.findall(payload)) > 1:
             placed.extend((offset + at, row) for at, row in _html_blocks(line_no, payload))
             continue
         placed.append((offset, _line_row(line_no, kind, payload, level, split_plain, markdown)))
@@ -668,8 +668,8 @@ def _labels_lead_values(texts: list[str]) -> bool:
     pdftotext, its cells wrapped so narrow that most lines hold one word; one cell per line
     prints each label alone."""
     starts = tuple(_LABELS)
-    led = [t for t in texts if t.startswith(starts)]
-    with_value = sum(1 for t in led if len(t.split()) > 1 and t.split()[0] in _LABELS)
+    led = [t.split() for t in texts if t.startswith(starts)]
+    with_value = sum(1 for words in led if len(words) > 1 and words[0] in _LABELS)
     return bool(led) and with_value >= 0.5 * len(led)
 
 
@@ -697,25 +697,19 @@ def _furniture(lines, formfeeds: list[int], family: str = "") -> set[int]:
         candidates = _set_apart(plain, {n for n, *_ in lines}, set(formfeeds))
     pages = {n for n, t in plain if _PAGE_NUMBER.fullmatch(t)} | _page_number_chain(candidates)
     breaks = [(b, b) for b in formfeeds] + [(p, p + 1) for p in sorted(pages)]
-    titled = _running_titles(lines, breaks, pages)
+    edges, beyond = _page_edges(lines, breaks, pages)
+    # the disclosure's title at a break: a running header even where a short file shows it once
+    titled = {n for n, t in edges.items() if _RUNNING_TITLE.fullmatch(t.strip())}
     if len(breaks) < 2:
         return pages | titled
-    breaks += [(0, 0), (1 << 62, 1 << 62)]  # the file's start and end bound pages too
-    edges, beyond = _page_edges(lines, breaks, pages)
+    bounds = [(0, 0), (1 << 62, 1 << 62)]  # the file's start and end bound pages too (its own title
+    bound_edges, bound_beyond = _page_edges(lines, bounds, pages)  # is no running one)
+    edges, beyond, count = {**bound_edges, **edges}, beyond + bound_beyond, len(breaks) + len(bounds)
     bare = family != "cell-per-line"  # there a bare number is mostly a cell, not a page's
-    found = _repeated(edges, len(breaks), bare) | titled
+    found = _repeated(edges, count, bare) | titled
     # a header of two lines (山西省科学技术协会 / 2026年度部门预算公开): the line beyond one found
-    found |= _repeated({n: t for n, t, nearest in beyond if nearest in found}, len(breaks), bare)
+    found |= _repeated({n: t for n, t, nearest in beyond if nearest in found}, count, bare)
     return pages | found
-
-
-def _running_titles(lines, breaks, pages: set[int]) -> set[int]:
-    """The disclosure's title printed at a page break (某省科学技术厅2025年部门预算): a running
-    header even where a short file shows it once. Not the file's first line, its own title."""
-    if not breaks:
-        return set()
-    edges, _ = _page_edges(lines, breaks, pages)
-    return {n for n, t in edges.items() if _RUNNING_TITLE.fullmatch(t.strip())}
 
 
 def _repeated(edges: dict[int, str], breaks: int, bare_numbers: bool) -> set[int]:
