@@ -35,11 +35,14 @@ COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut
 NUMBER_ONLY = re.compile(r"[\d.,]+")
 UNFINISHED_END = frozenset("0123456789万亿年")  # a figure cut here has its unit (or 月) to come
+_UNITS = "万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨"
+UNIT_GLYPHS = frozenset(_UNITS)  # a figure cut after one of these may have more unit to come (人 / 次)
 FIGURE_TAILS = frozenset(["前", "底前", "日前", "之前", "以前", "以上", "以下", "以内"])  # 10月底 / 前
 PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
 NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
+WHOLE_NAME = re.compile(r"[率性度数量额费表]$")  # …费, …率 (or a table's title …表): printed whole, not cut
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
 COMPARATOR = re.compile(rf"[≥≤><=＞＜≧≦]|{COMPARE_WORDS}|不小于")
 # A figure glued to the end of a name with no value of its own: 使用兑现数量13次, …局面提高90%.
@@ -49,7 +52,7 @@ GLUED_TAIL = re.compile(
     r"(?:/[个项家人次年月])?$"
 )
 UNIT_TAIL = re.compile(
-    r"\d[万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨度"
+    rf"\d[{_UNITS}度"
     r"/%％‰以上下内前后底末初旬及左右约（）()A-Za-z完成达]*$"
 )
 
@@ -293,11 +296,14 @@ def _packed_pairs(text: str) -> list[tuple[str, str]]:
     return pairs if len(pairs) >= 2 and not name else []
 
 
-def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[int] = frozenset()) -> list[Segment]:
+def segments(
+    tokens: list[Token], wrapped: bool = False, value_cols: frozenset[int] = frozenset(), cells: bool = False
+) -> list[Segment]:
     """Split tokens into [labels] name value groups.
 
     With `wrapped` (text layouts that break cells over lines) a name continued on the next
-    line before any figure is joined to the name, not taken for its value.
+    line before any figure is joined to the name, not taken for its value; with `cells` (one
+    cell per line) so is a piece right before a figure, which could be no indicator's value.
     """
     out: list[Segment] = []
     cur = Segment()
@@ -311,7 +317,7 @@ def segments(tokens: list[Token], wrapped: bool = False, value_cols: frozenset[i
         if wrapped and (_continues_value(cur, tok, nxt) or _completes_figure(cur, tok, nxt)):
             cur.value = (cur.value or "") + tok.text
             cur.value_line = tok.line
-        elif wrapped and _continues_name(cur, tok):
+        elif (wrapped and _continues_name(cur, tok)) or (cells and _name_before_figure(cur, tok, nxt)):
             cur.name = (cur.name or "") + tok.text
             cur.name_start = cur.name_start or cur.name_line
             cur.name_line = tok.line
@@ -441,6 +447,27 @@ def _continues_name(cur: Segment, tok: Token) -> bool:
     )
 
 
+def _name_before_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
+    """One cell per line, a name wrapped in its cell (开展山西省公民科学素质 / 监测调查 / 1次): a
+    piece after a name, with a figure after it, is the name's second line: as the name's value,
+    it would leave that figure no name. Not a copy of the name, nor after a name that ends as
+    names do (…费, …率): the other column's indicator, where the first has no value; nor before
+    a bare number, which may be a page's."""
+    return (
+        cur.name is not None
+        and cur.value is None
+        and not WHOLE_NAME.search(cur.name)
+        and nxt is not None
+        and tok.label is None
+        and nxt.label is None
+        and is_figure(nxt.text)
+        and not NUMBER_ONLY.fullmatch(squash(nxt.text))
+        and not is_figure(tok.text)
+        and not ENUMERATED.match(tok.text)
+        and squash(tok.text) != squash(cur.name)
+    )
+
+
 def _dated_name(after: list[Token]) -> bool:
     """A year and month with another figure after it (时效指标 2023年12月 1年): the name, cut
     short by the PDF where it reads as a date, and its value; not the label's own value."""
@@ -560,7 +587,7 @@ def read_kpis(
         mirrored = names_two_values(header)
         if mirrored:
             tokens = _named_twice(tokens)
-        segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped"))
+        segs = drop_scores(header, segments(tokens, wrapped=mode == "wrapped", cells=mode == "cells"))
         two_sided = mirrored or columns.two_sided or (goal_columns and (not header or _mirrored(segs)))
         sided = _stream_sided(segs, two_sided, cells=mode == "cells")
     sides = (Side(), Side())
@@ -662,6 +689,8 @@ def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str
     key = rows[i].key
     if key in FIGURE_TAILS:
         return is_figure(above.text)
+    if len(key) <= 2 and above.key[-1:] in UNIT_GLYPHS and not DIGIT.search(key):
+        return is_figure(above.text) and is_figure(above.key + key)  # ≥5人 / 次, 52457平方 / 米
     if key in vocab or level_label(key) is None or i + 1 == len(rows):
         return False
     return (

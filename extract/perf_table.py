@@ -305,31 +305,43 @@ def _without_repeated_name_row(rows: Sequence[Row]) -> Sequence[Row]:
 
 
 def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
-    """Labels wrapped onto the next line (主管部门及 / 代码, 立项 / 依据), which pdftotext and
-    one-cell-per-line output print as two rows: joined where the two pieces make a label and
-    neither is one. The tail's row keeps its other cells (pdftotext -layout prints the label's
-    second line below a row of values)."""
-    out = list(rows)
+    """Labels wrapped onto the next lines (主管部门及 / 代码, 主管部门 / 及代码, 保证项目 / 实施的制 /
+    度、措施), which pdftotext and one-cell-per-line output print as rows of their own: joined
+    where the pieces make a label. The last piece's row keeps its other cells (pdftotext -layout
+    prints the label's second line below a row of values)."""
+    out: list[Row | None] = list(rows)
     for i in range(len(out) - 1):
-        above, below = out[i], out[i + 1]
-        if not (above and below and above.filled and below.filled):
+        pieces = [r for r in out[i : i + 3] if r is not None and r.filled]
+        if len(pieces) < 2 or pieces[0] is not out[i]:
             continue
-        label = _wrapped_label(above.filled[0], below.filled[0])
-        if label is None:
+        size = _wrapped_label_size([r.filled[0] for r in pieces[:3]])
+        if not size:
             continue
-        out[i] = Row.of_cells(above.line, below.line if len(below.filled) == 1 else above.end_line,
+        above, last = pieces[0], pieces[size - 1]
+        label = "".join(squash(r.filled[0]) for r in pieces[:size])
+        out[i] = Row.of_cells(above.line, last.line if len(last.filled) == 1 else above.end_line,
                               (label, *above.filled[1:]), indent=above.indent)
-        out[i + 1] = Row.of_cells(below.line, below.end_line, below.filled[1:], indent=below.indent)
+        for k in range(i + 1, i + size - 1):
+            out[k] = None
+        at = next(k for k in range(i + 1, i + 3) if out[k] is last)
+        out[at] = Row.of_cells(last.line, last.end_line, last.filled[1:], indent=last.indent)
     return [row for row in out if row is not None]
 
 
-def _wrapped_label(head: str, tail: str) -> str | None:
-    """head + tail when together they are a header label and neither is one alone."""
-    head, tail = squash(head), squash(tail)
-    if len(head) > 8 or len(tail) > 4 or head in _EXACT_LABELS or tail in _EXACT_LABELS:
-        return None
+def _wrapped_label_size(firsts: list[str]) -> int:
+    """How many of these first cells (2 or 3) together make a header label, the tail not being
+    one alone and the head not one alone unless the whole is a longer label (主管部门 / 及代码,
+    项目资金 / （元）); 0 when they make none."""
+    head, tail = squash(firsts[0]), squash(firsts[1])
+    if len(head) > 8 or len(tail) > 4 or tail in _EXACT_LABELS:
+        return 0
     joined = head + tail
-    return joined if joined in _EXACT_LABELS else None
+    if joined in _EXACT_LABELS:
+        return 2
+    if len(firsts) < 3 or head in _EXACT_LABELS or not any(k.startswith(joined) for k in _EXACT_LABELS):
+        return 0
+    third = squash(firsts[2])
+    return 3 if len(third) <= 5 and third not in _EXACT_LABELS and joined + third in _EXACT_LABELS else 0
 
 
 _EXACT_LABELS = frozenset(squash(label) for labels in HEADER_LABELS.values() for label in labels)

@@ -827,3 +827,33 @@ def test_a_heading_docling_wrote_into_both_cells_it_spans_is_one_column():
         header="\t一级指标\t二级指标\t三级指标\t三级指标\t指标值\n")
     assert [(k.level3, k.value) for k in period] == [("资助项目数", "≥150项"), ("服务对象满意度", "≥90%")]
     assert not annual
+
+
+def test_a_name_wrapped_in_its_cell_joins_before_its_figure_one_cell_per_line():
+    """PyMuPDF's get_text, pdftotext: each line of a wrapped cell on a line of its own. The piece
+    before a figure is the name's second line (as the name's value it would leave the figure none)."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "开展山西省公民科学素质", "监测调查", "1次", "数量指标", "开展山西省公民科学素", "质监测调查", "1次",
+        "质量指标", "科技研发基地建设验收", "合格率", "100%", "质量指标", "项目验收合格率", "≥90%",
+    ])
+    assert _triples(period) == [("数量指标", "开展山西省公民科学素质监测调查", "1次"),
+                                ("质量指标", "科技研发基地建设验收合格率", "100%")]
+    assert _triples(annual) == [("数量指标", "开展山西省公民科学素质监测调查", "1次"), ("质量指标", "项目验收合格率", "≥90%")]
+
+
+def test_a_figure_cut_inside_its_unit_is_joined_one_cell_per_line():
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "走访、慰问院士", "≥5 人", "次", "数量指标", "建设面积", "52457 平方", "米",
+    ])
+    assert [k.value for k in period + annual] == ["≥5 人次", "52457 平方米"]
+
+
+def test_a_name_with_no_value_before_the_other_columns_indicator_is_not_joined_to_it():
+    """A blank 指标值 prints nothing in one cell per line: a whole name (…费) or a copy of the
+    name is the next indicator, not the first one's second line."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "成本指标", "录像设备租赁费", "职称评审办公费", "≤0.35万元", "成本指标", "职称评审办公费", "≤0.35万元",
+        "质量指标", "入库合格率", "入库合格率", "≥95%",
+    ])
+    assert ("成本指标", "录像设备租赁费", "") in _triples(period)
+    assert not any("录像设备租赁费职称" in k.level3 or "率入库" in k.level3 for k in period + annual)

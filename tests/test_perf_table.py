@@ -515,3 +515,18 @@ def test_a_header_repeated_by_a_page_break_over_rows_of_both_groups_opens_no_sec
     cells = [c for line in text.splitlines() for c in line.split("\t") if c]  # one cell per line
     [project] = extract_document(parse_layout("\n".join(cells) + "\n", "cells.txt")).performance_projects
     assert len(project.annual_kpis) == 3
+
+
+def test_one_cell_per_line_header_labels_wrapped_after_a_label_or_over_three_lines_are_joined():
+    """主管部门 / 及代码 (the head a label of other templates) and 保证项目 / 实施的制 / 度、措施
+    (PyMuPDF, pdftotext): one label each, its value the line after, not glued to the tail."""
+    cells = ["项目支出绩效目标表", "项目名称", "科研基地建设", "主管部门", "及代码", "108-晋城市科学技术局",
+             "实施单位", "晋城市科学技术局", "项目资金", "（元）", "实施期资金总额：", "6,000,000",
+             "保证项目", "实施的制", "度、措施", "由基建办具体负责。", "总体目标", "实施期目标", "年度目标", "完成。", "完成年度。",
+             "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量指标", "建设面积", "52457平方米", "数量指标", "建设面积", "52457平方米"]
+    doc = parse_layout("\n".join(cells) + "\n", "cells.txt")
+    [project] = extract_document(doc).performance_projects
+    assert (project.supervising_code, project.supervising_dept) == ("108", "晋城市科学技术局")
+    assert project.texts["measures"] == "由基建办具体负责。"
+    assert project.period_funds.total == 6000000
