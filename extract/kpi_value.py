@@ -44,6 +44,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from budgetkg.extract.model import KpiValue
+from budgetkg.extract.units import known_units
 
 # Comparators written in front of a number. One-character words (达, 约) count only when
 # they are the whole prefix, so 节约10% is not read as ≈10%.
@@ -78,11 +79,6 @@ UNIT_SYMBOLS = {
     "㎡": "平方米", "m²": "平方米", "㎥": "立方米", "m³": "立方米", "㎞": "公里", "㎏": "千克",
     "㎎": "毫克", "㎝": "厘米", "㎜": "毫米",
 }
-# Measure words trusted when a value is read from Chinese numerals, and when a unit is
-# picked out of a longer tail (24小时安保无忧 → 小时).
-KNOWN_UNITS = frozenset(
-    ["项", "个", "家", "人", "名", "位", "篇", "次", "场", "场次", "期", "册", "套", "件", "件套", "条", "部", "所", "站", "节", "批", "起", "份", "本", "台", "辆", "张", "户", "座", "处", "块", "株", "棵", "亩", "公顷", "平方米", "立方米", "米", "公里", "千米", "千克", "公斤", "吨", "度", "千瓦时", "小时", "分钟", "天", "日", "个工作日", "工作日", "周", "个月", "月", "年", "元", "人次", "课时", "学时", "门", "班", "%", "‰", "个百分点", "百分点", "分", "岁", "首", "幅", "集", "卷", "种", "类", "支", "队", "只", "间", "栋", "宗", "笔", "单", "例", "床", "副", "轮", "组", "学期"]
-)
 # Words around a date: leads (with the comparator they imply), 前-words and closing verbs.
 DEADLINE_LEADS: dict[str, str | None] = {
     "截至": "≤", "截止": "≤", "不晚于": "≤", "不迟于": "≤", "最迟": "≤",
@@ -307,7 +303,7 @@ def _strip_scale(head: str) -> tuple[str, int]:
 
 def _is_known_unit(unit: str | None) -> bool:
     """True for units whose first part is a common measure word (次/年 → 次)."""
-    return unit is not None and unit.split("/")[0] in KNOWN_UNITS
+    return unit is not None and unit.split("/")[0] in known_units()
 
 
 # --- dates -------------------------------------------------------------------------------

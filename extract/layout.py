@@ -32,6 +32,7 @@ from operator import itemgetter
 
 from .gc_pause import gc_paused
 from .model import Document, Row
+from .units import known_units
 
 __all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
 
@@ -569,7 +570,10 @@ def _line_row(
         if split_plain:
             if markdown and "\\" in payload:  # a markdown file without pipes (pandoc's multiline tables)
                 payload = md_unescape(payload)
-            cells = tuple(map(undouble, _plain_cells(clean_cell(payload))))
+            kept = _kept_together(payload) if " " in payload else payload
+            cells = tuple(map(undouble, _plain_cells(clean_cell(kept))))
+            if kept is not payload:
+                cells = tuple(c.replace(_JOINER, " ") for c in cells)
             return Row.of_cells(number, number, cells, indent=level, starts=_starts(payload, cells, level))
         level = 0
     text = md_unescape(payload) if markdown or kind == "heading" else payload
@@ -596,6 +600,32 @@ def _plain_cells(text: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# A figure and its unit one space apart (12 月之前, ≤200 万元): Word and WPS set figures apart
+# from Chinese text and pdftotext prints the gap as one space; a column gap is wider.
+_FIGURE_UNIT_GAP = re.compile(r"(?<![^\s\u2060])([≥≤><=＞＜≧≦]?\d[\d,.]*) (?=[^\s\d])(\S{1,6})(?!\S)")
+_COMPARATOR_GAP = re.compile(r"(?<!\S)([≥≤＞＜≧≦]) (?=\d)")  # ≥ 25 项
+_AFTER_UNIT = ("之前", "以前", "底前", "前", "以上", "以下", "以内")
+_JOINER = "\u2060"  # a space that is no gap between cells, while they are split
+
+
+def _kept_together(payload: str) -> str:
+    """`payload` with each figure–unit gap, and the gap after a comparator standing alone before
+    a number, marked _JOINER (see _FIGURE_UNIT_GAP)."""
+    if "≥ " in payload or "≤ " in payload:
+        payload = _COMPARATOR_GAP.sub(r"\1" + _JOINER, payload)
+    return _FIGURE_UNIT_GAP.sub(lambda m: m[1] + _JOINER + m[2] if _is_unit(m[2]) else m[0], payload)
+
+
+def _is_unit(piece: str) -> bool:
+    """A unit, with a scale before it or a deadline word after it: 万元, 个, 月之前, or the first
+    glyphs of one (平方 of 平方米, its last glyph wrapped to the next line)."""
+    unit = next((piece[: -len(w)] for w in _AFTER_UNIT if piece.endswith(w) and len(piece) > len(w)), piece)
+    if unit[:1] in "万亿千" and len(unit) > 1:
+        unit = unit[1:]
+    units = known_units()
+    return unit in units or (len(unit) >= 2 and any(u.startswith(unit) for u in units))
 
 
 def _starts(payload: str, cells: tuple[str, ...], indent: int) -> tuple[int, ...]:

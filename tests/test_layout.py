@@ -562,6 +562,18 @@ def test_pdftotext_amount_printed_with_spaces_is_one_cell():
     assert doc.rows[2].cells == ("2060404", "科技成果转化", "23, 367. 00", "23, 367. 00")
 
 
+def test_pdftotext_a_figure_one_space_from_its_unit_is_one_cell_a_column_gap_apart_is_two():
+    """Word and WPS set figures apart from Chinese text (12 月之前, ≤200 万元, ≥ 25 项); pdftotext
+    prints that as one space, a column gap as more (-layout), and a year before words stays apart."""
+    lines = ["项目名称 合计 一般公共预算", "实施单位 某某局",
+             " 工程项目建设及时性 12 月之前 建设支付资金 ≤200 万元   ≥ 25 项",
+             " 发放数量   100     人    完成 2024 年度任务"] * 3
+    doc = parse_layout("\n".join(lines), "s.txt")
+    assert doc.rows[2].cells == ("工程项目建设及时性", "12 月之前", "建设支付资金", "≤200 万元", "≥ 25 项")
+    assert doc.rows[3].cells == ("发放数量", "100", "人", "完成", "2024", "年度任务")
+    assert doc.rows[2].starts == (1, 11, 18, 25, 35)
+
+
 # --- cell normalizers: properties ----------------------------------------------------------
 @settings(max_examples=300, deadline=None)
 @given(MARKUPISH)
