@@ -42,7 +42,9 @@ PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
 NAME_END = re.compile(r"[率性度数量额]$")  # 知晓率, 及时性: a short name, not the rest of a value
-WHOLE_NAME = re.compile(r"[率性度数量额费表]$")  # …费, …率 (or a table's title …表): printed whole, not cut
+# …费, …率, …数量 (or a table's title, …表): a name printed whole, not the first line of one
+# cut by its cell (数, 量 and 度 end lines mid-word too: 人员数 / 量, 工程进度 / 款)
+WHOLE_NAME = re.compile(r"(?:[率性费额表]|数量|人数|次数|满意度)$")
 GLUED_FIGURE = re.compile(rf"(?:[≥≤＞＜≧≦]|{COMPARE_WORDS})\s*\d[\d,.]*\s*\S{{0,6}}$")
 COMPARATOR = re.compile(rf"[≥≤><=＞＜≧≦]|{COMPARE_WORDS}|不小于")
 # A figure glued to the end of a name with no value of its own: 使用兑现数量13次, …局面提高90%.
@@ -452,10 +454,12 @@ def _name_before_figure(cur: Segment, tok: Token, nxt: Token | None) -> bool:
     piece after a name, with a figure after it, is the name's second line: as the name's value,
     it would leave that figure no name. Not a copy of the name, nor after a name that ends as
     names do (…费, …率): the other column's indicator, where the first has no value; nor before
-    a bare number, which may be a page's."""
+    a bare number, which may be a page's; nor after a stray glyph or two (度 of a label wrapped
+    above): the first line of a cut name is longer."""
     return (
         cur.name is not None
         and cur.value is None
+        and len(cur.name) >= 2
         and not WHOLE_NAME.search(cur.name)
         and nxt is not None
         and tok.label is None

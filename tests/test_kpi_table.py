@@ -857,3 +857,12 @@ def test_a_name_with_no_value_before_the_other_columns_indicator_is_not_joined_t
     ])
     assert ("成本指标", "录像设备租赁费", "") in _triples(period)
     assert not any("录像设备租赁费职称" in k.level3 or "率入库" in k.level3 for k in period + annual)
+
+
+def test_a_name_cut_after_a_glyph_that_also_ends_names_still_joins_before_its_figure():
+    """人员数 / 量: 数 ends names (人数) and also lines cut mid-word (数量); only whole endings
+    (…数量, …费, …率) mark a name printed in full."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "管理及物业人员数", "量", "≤50人", "数量指标", "管理及物业人员数量", "≤50人",
+    ])
+    assert _triples(period) == _triples(annual) == [("数量指标", "管理及物业人员数量", "≤50人")]
