@@ -341,6 +341,14 @@ def test_pdftotext_rows_without_empty_cells():
     assert [i for i in bt.issues if i.line is not None] == []  # only the tables left out
 
 
+def test_a_title_after_its_table_number_on_one_line_is_found():
+    """表三 预算支出总表: pdftotext -layout and pdfplumber print the number and the title as two
+    words of one line."""
+    text = PDFTOTEXT.replace("2023年预算支出总表2023年预算支出总表", "表三 预算支出总表")
+    bt = extract_budget_tables(rows_from_text(text))
+    assert {f.code for f in bt.expenditure_by_function} == {"206", "20601", "2060101", "20604", "2060499", "221"}
+
+
 def test_pdftotext_split_that_arithmetic_cannot_place_is_reported():
     """206 splits 20/20 and both children print one 20: which is 基本 is not in the text."""
     text = (

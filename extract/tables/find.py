@@ -84,6 +84,7 @@ _TITLE = re.compile(
     r"(?:表[一二三四五六七八九十]+|(?:预算|部门|单位)?公开表\d+)?(?:20\d\d年度?)?"
     r"(?P<name>[^。；;：:]{2,40}?表)(?:\((?P<note>[^()]{1,15})\))?(?:续表?|\(续\))?"
 )
+_TABLE_NUMBER = re.compile(r"(?:附|公开)?表\s*(?:[一二三四五六七八九十]+|\d{1,2})")
 _LEADERS = re.compile(r"\.{3,}|…|·{3,}")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -98,6 +99,8 @@ def _title_kind(row: Row) -> tuple[str, str] | None:
     filled = row.filled
     if not filled or "表" not in filled[0] or _LEADERS.search(row.text):
         return None
+    if len(filled) > 1 and _TABLE_NUMBER.fullmatch(filled[0]):  # 表三 | 预算支出总表 (pdftotext)
+        filled = (filled[0] + filled[1], *filled[2:])
     others = filled[1:]
     if any(_PAGE_NUMBER.fullmatch(norm(c)) for c in others):
         return None
