@@ -32,6 +32,7 @@ from operator import itemgetter
 
 from .gc_pause import gc_paused
 from .model import Document, Row
+from .labels import HEADER_LABELS
 from .units import known_units
 
 __all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
@@ -562,7 +563,10 @@ def _line_row(
         cells, end = payload
         return _make_row(number, end, [clean_cell(md_unescape(c)) for c in cells])
     if kind == "pipe":
-        cells = [clean_cell(md_unescape(c)) for c in _pipe_cells(payload)]
+        raw = _pipe_cells(payload)
+        if "<br" in payload:
+            raw = _read_across(raw)
+        cells = [clean_cell(md_unescape(c)) for c in raw]
         if any(word in payload for word in _PLACEHOLDER_WORDS):  # most rows: no cell compared
             cells = ["" if _PLACEHOLDER.fullmatch(c) else c for c in cells]
         return _make_row(number, number, cells)
@@ -572,12 +576,46 @@ def _line_row(
                 payload = md_unescape(payload)
             kept = _kept_together(payload) if " " in payload else payload
             cells = tuple(map(undouble, _plain_cells(clean_cell(kept))))
-            if kept is not payload:
-                cells = tuple(c.replace(_JOINER, " ") for c in cells)
-            return Row.of_cells(number, number, cells, indent=level, starts=_starts(payload, cells, level))
+            starts = _starts(payload, cells, level)
+            if kept is not payload:  # the gap is the typesetter's, no character of the text
+                cells = tuple(c.replace(_JOINER, "") for c in cells)
+            return Row.of_cells(number, number, cells, indent=level, starts=starts)
         level = 0
     text = md_unescape(payload) if markdown or kind == "heading" else payload
     return _make_row(number, number, (clean_cell(text),), level)
+
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _read_across(cells: list[str]) -> list[str]:
+    """A text field's value cut into the table's grid columns (pymupdf4llm, under a grid that
+    other rows' columns make): each piece holds its column's slice of every line of the text,
+    lines parted by <br>. Read across, then down (line 1 of every piece, then line 2 …), the
+    pieces give the text back, as one cell after its label. Other rows are returned as they are."""
+    filled = [c.strip() for c in cells[1:]]
+    while filled and not filled[-1]:
+        filled.pop()
+    if len(filled) < 2 or not all(filled) or _label_key(cells[0]) not in _TEXT_FIELD_LABELS:
+        return cells
+    if len(set(filled)) < len(filled):  # one text written into each cell it spans: not cut
+        return cells
+    lines = [_BR.split(c) for c in filled]
+    text = "".join("".join(p[j] for p in lines if j < len(p)) for j in range(max(map(len, lines))))
+    return [cells[0], text] + [""] * (len(cells) - 2)
+
+
+def _label_key(cell: str) -> str:
+    """A label cell as the vocabulary keys it: no line breaks, no white space (项目设立必要<br>性)."""
+    return "".join(_BR.sub("", cell).split())
+
+
+# Fields whose value is one running text (the goals print two texts side by side: not these)
+_TEXT_FIELD_LABELS = frozenset(
+    "".join(label.split())
+    for field in ("overview", "legal_basis", "necessity", "measures", "plan")
+    for label in HEADER_LABELS.get(field, ())
+)
 
 
 def md_unescape(text: str) -> str:
@@ -607,7 +645,7 @@ def _plain_cells(text: str) -> list[str]:
 _FIGURE_UNIT_GAP = re.compile(r"(?<![^\s\u2060])([≥≤><=＞＜≧≦]?\d[\d,.]*) (?=[^\s\d])(\S{1,6})(?!\S)")
 _COMPARATOR_GAP = re.compile(r"(?<!\S)([≥≤＞＜≧≦]) (?=\d)")  # ≥ 25 项
 _AFTER_UNIT = ("之前", "以前", "底前", "前", "以上", "以下", "以内")
-_JOINER = "\u2060"  # a space that is no gap between cells, while they are split
+_JOINER = "\u2060"  # marks a space that is no gap between cells while a line is split
 
 
 def _kept_together(payload: str) -> str:
@@ -637,7 +675,7 @@ def _starts(payload: str, cells: tuple[str, ...], indent: int) -> tuple[int, ...
         if k >= len(words):
             return ()
         out.append(indent + words[k])
-        k += cell.count(" ") + 1
+        k += cell.count(" ") + cell.count(_JOINER) + 1
     return tuple(out)
 
 

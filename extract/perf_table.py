@@ -257,14 +257,15 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
     current = None
     for row in rows:
         left = None  # the filled cell before this one
-        for cell in row.filled:
+        filled = row.filled
+        for k, cell in enumerate(filled):
             repeated, left = cell == left, cell
             hit = split_header_label(cell)
             if hit:
                 current, cell = hit[0], hit[2]
                 fields.cells.setdefault(current, [])
                 fields.funds_unit = fields.funds_unit or (current == "funds" and "元" in hit[1])
-            elif current != "funds" and is_total_cell(cell):
+            elif current != "funds" and _opens_funds(filled, k):
                 current = "funds"  # 实施期资金总额：500,000 printed above its centred 项目资金 label
             if not cell or current is None:
                 continue
@@ -278,6 +279,12 @@ def read_header(rows: Sequence[Row]) -> HeaderFields:
                 # under 实施期目标 | 年度目标 each column's goal counts, the same or not
                 fields.cells[current].append((row.line, cell))
     return fields
+
+
+def _opens_funds(filled: Sequence[str], k: int) -> bool:
+    """filled[k] is a funds total (实施期资金总额：500,000), or its label's first piece where a
+    converter cut the label at a column of its grid (实施期资 | 金总额： | 733,556, pymupdf4llm)."""
+    return is_total_cell(filled[k]) or (k + 1 < len(filled) and is_total_cell(filled[k] + filled[k + 1]))
 
 
 def _spanned_label(cells: Sequence[str], label: str) -> bool:
@@ -328,6 +335,23 @@ def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
     return [row for row in out if row is not None]
 
 
+def unspliced(rows: Sequence[Row]) -> list[Row]:
+    """A text field printed as a paragraph with its label spliced in where the label sat beside
+    it, centred in its cell (pymupdf4llm: …科技局科 立项依据 技研发基地…): the label, then the
+    text without it, as a table row has them."""
+    return [_unspliced(row) if len(row.filled) == 1 and " " in row.text else row for row in rows]
+
+
+def _unspliced(row: Row) -> Row:
+    text = row.filled[0]
+    for label in _SPLICED_LABELS:
+        at = text.find(f" {label} ")
+        if at > 0:
+            rest = text[:at] + text[at + len(label) + 2 :]
+            return Row.of_cells(row.line, row.end_line, (label, rest), indent=row.indent)
+    return row
+
+
 def _wrapped_label_size(firsts: list[str]) -> int:
     """How many of these first cells (2 or 3) together make a header label, the tail not being
     one alone and the head not one alone unless the whole is a longer label (主管部门 / 及代码,
@@ -344,6 +368,10 @@ def _wrapped_label_size(firsts: list[str]) -> int:
     return 3 if len(third) <= 5 and third not in _EXACT_LABELS and joined + third in _EXACT_LABELS else 0
 
 
+# Labels of fields whose value is one running text, longest first
+_SPLICED_LABELS = sorted(
+    {squash(label) for field in ("overview", "legal_basis", "necessity", "measures", "plan")
+     for label in HEADER_LABELS.get(field, ())}, key=lambda label: (-len(label), label))
 _EXACT_LABELS = frozenset(squash(label) for labels in HEADER_LABELS.values() for label in labels)
 
 
@@ -389,7 +417,7 @@ def read_project(
     printed above the table, for funds whose label and cells state no unit)."""
     block = split_block(_without_repeated_name_row(rows), kpi_mode(family) == "columns")
     header_rows = join_wrapped_labels(block.rows) if kpi_mode(family) != "columns" else block.rows
-    fields = unshift_header(read_header(recentre(header_rows)))
+    fields = unshift_header(read_header(recentre(unspliced(header_rows))))
     scale = 1 if fields.funds_unit else unit_above
     period_funds, annual_funds = read_funds(fields.funds, fields.funds_lines, scale)
     two_columns = _has_both_goal_columns(block.rows)

@@ -569,7 +569,7 @@ def test_pdftotext_a_figure_one_space_from_its_unit_is_one_cell_a_column_gap_apa
              " 工程项目建设及时性 12 月之前 建设支付资金 ≤200 万元   ≥ 25 项",
              " 发放数量   100     人    完成 2024 年度任务"] * 3
     doc = parse_layout("\n".join(lines), "s.txt")
-    assert doc.rows[2].cells == ("工程项目建设及时性", "12 月之前", "建设支付资金", "≤200 万元", "≥ 25 项")
+    assert doc.rows[2].cells == ("工程项目建设及时性", "12月之前", "建设支付资金", "≤200万元", "≥25项")
     assert doc.rows[3].cells == ("发放数量", "100", "人", "完成", "2024", "年度任务")
     assert doc.rows[2].starts == (1, 11, 18, 25, 35)
 

@@ -530,3 +530,46 @@ def test_one_cell_per_line_header_labels_wrapped_after_a_label_or_over_three_lin
     assert (project.supervising_code, project.supervising_dept) == ("108", "晋城市科学技术局")
     assert project.texts["measures"] == "由基建办具体负责。"
     assert project.period_funds.total == 6000000
+
+
+_GRID_CUT = """# 山西省省级预算部门（单位）项目支出绩效目标表
+
+|项目名称|规划编制|||||
+|---|---|---|---|---|---|
+|主管部门及<br>代码|108-晋城|市科学技术局||实施单位|晋城市科学技术局|
+|项目属性|经常性项|目|项目期|1 年||
+||实施期资|金总额：|733,556|年度资金总|额：|733,556|
+||其中：中|央财政资金|0|其中：中央|财政资金|0|
+|项目资金<br>（元）|省级财政|资金|733,556|省级财政资|金|733,556|
+|立项依据|《晋城市“十五五”规划<br>晋城市“十五五”市级重|编制工作方案》(晋市委办<br>点专项规划目录清单的通知|综办发【2024】151 号)、《晋城市人<br>》(晋市政办发【2025】5 号)。|民政府办公室关于印发||
+
+2026 年规划项目主体于2025 年开工,按照《晋城市财政局关于下达晋城市科技局科 项目概况 技研发基地预算的批复》执行。
+
+|绩效指标|一级指标|二级指标|三级指标|指标值||
+|---|---|---|---|---|---|
+||产出指标|数量指标|编制规划数量|1 个||
+"""
+
+
+def test_pymupdf4llm_a_text_cut_into_grid_columns_is_read_across_then_down():
+    """pymupdf4llm cuts a row-spanning text into the grid's columns, each piece holding its
+    column's slice of every line (<br>): line 1 of each piece, then line 2, give it back."""
+    [project] = extract_document(parse_layout(_GRID_CUT, "m.md")).performance_projects
+    assert [(c.title, c.doc_number) for c in project.legal_bases] == [
+        ("晋城市“十五五”规划编制工作方案", "晋市委办综办发〔2024〕151号"),
+        ("晋城市人民政府办公室关于印发晋城市“十五五”市级重点专项规划目录清单的通知", "晋市政办发〔2025〕5号")]
+
+
+def test_pymupdf4llm_fund_labels_cut_at_grid_columns_above_their_centred_label_are_funds():
+    """实施期资 | 金总额： printed above 项目资金 (centred in its merged cell) opens the funds;
+    the 项目期 value above keeps only its own cell."""
+    [project] = extract_document(parse_layout(_GRID_CUT, "m.md")).performance_projects
+    assert project.period == "1 年"
+    assert (project.period_funds.total, project.annual_funds.provincial, project.annual_funds.central) == (
+        733556, 733556, 0)
+
+
+def test_a_label_spliced_into_its_paragraph_is_taken_out_as_the_fields_label():
+    """…科技局科 项目概况 技研发…: the label, centred in its cell, printed inside the text."""
+    [project] = extract_document(parse_layout(_GRID_CUT, "m.md")).performance_projects
+    assert project.texts["overview"].endswith("晋城市科技局科技研发基地预算的批复》执行。")
