@@ -323,6 +323,9 @@ def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
             continue
         size = _wrapped_label_size([r.filled[0] for r in pieces[:3]])
         if not size:
+            if len(pieces) == 3 and _label_around(pieces):
+                out[i] = Row.of_cells(pieces[0].line, pieces[2].line, (_label_around(pieces),), indent=pieces[0].indent)
+                out[next(k for k in range(i + 1, i + 3) if out[k] is pieces[2])] = None
             continue
         above, last = pieces[0], pieces[size - 1]
         label = "".join(squash(r.filled[0]) for r in pieces[:size])
@@ -350,6 +353,18 @@ def _unspliced(row: Row) -> Row:
             rest = text[:at] + text[at + len(label) + 2 :]
             return Row.of_cells(row.line, row.end_line, (label, rest), indent=row.indent)
     return row
+
+
+def _label_around(rows: list[Row]) -> str | None:
+    """主管部门及 / 100-晋城市科学技术局 实施单位 … / 代码: a label centred beside a one-line value,
+    its two lines printed above and below that value's (pdfplumber, pdftotext)."""
+    head, middle, tail = rows
+    if len(head.filled) != 1 or len(tail.filled) != 1 or len(middle.filled) < 2:
+        return None
+    if squash(head.filled[0]) in _EXACT_LABELS:  # 项目资金 / … / （元）: a label of its own, centred
+        return None
+    size = _wrapped_label_size([head.filled[0], tail.filled[0]])
+    return squash(head.filled[0]) + squash(tail.filled[0]) if size == 2 else None
 
 
 def _wrapped_label_size(firsts: list[str]) -> int:

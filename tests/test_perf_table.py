@@ -573,3 +573,20 @@ def test_a_label_spliced_into_its_paragraph_is_taken_out_as_the_fields_label():
     """…科技局科 项目概况 技研发…: the label, centred in its cell, printed inside the text."""
     [project] = extract_document(parse_layout(_GRID_CUT, "m.md")).performance_projects
     assert project.texts["overview"].endswith("晋城市科技局科技研发基地预算的批复》执行。")
+
+
+def test_a_label_centred_around_its_one_line_value_is_joined_above_it():
+    """pdfplumber's extract_text prints 主管部门及 / 代码 above and below the value line they are
+    centred beside: one label, the line between them its value."""
+    text = """项目支出绩效目标表
+项目名称 高层次人才引进
+主管部门及
+100-晋城市科学技术局 实施单位 晋城市科学技术研究院
+代码
+项目属性 延续性项目(阶段开展) 项目期 3年
+一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值
+产出指标 数量指标 引进人才人数 1人 数量指标 引进人才人数 1人
+"""
+    [project] = extract_document(parse_layout(text, "plumber.txt")).performance_projects
+    assert (project.supervising_code, project.supervising_dept, project.implementing_unit) == (
+        "100", "晋城市科学技术局", "晋城市科学技术研究院")
