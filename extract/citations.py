@@ -178,8 +178,14 @@ def _nested(inner: _Title, rest: _Title) -> _Title:
 
 
 def _clean_title(s: str) -> str:
-    """A title as written, without the line breaks of a wrapped cell."""
-    return s.replace("\n", "").strip()
+    """A title as written, without the line breaks of a wrapped cell, nor the gap Word and WPS
+    set between a figure and Chinese text (规划和 2035 年远景目标纲要). A space between two
+    Chinese words stays: it may part joint issuers (中国科协 教育部关于…)."""
+    s = s.replace("\n", "").strip()
+    return _FIGURE_GAP.sub("", s) if " " in s else s
+
+
+_FIGURE_GAP = re.compile(r"(?<=\d)\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
 
 
 def _inside(n: DocNumberMatch, titles: list[_Title]) -> bool:

@@ -258,3 +258,10 @@ def test_gold_legal_bases(capsys):
     with capsys.disabled():
         print("\n" + "\n".join(report))
     assert f1 >= 0.95, "\n".join(report)
+
+
+def test_a_title_keeps_no_gap_word_set_between_a_figure_and_chinese_text():
+    """Word and WPS set figures apart from Chinese text (2035 年), and PDF converters print the
+    gap as a space; a space between Chinese words (joint issuers) or in ISO 9001 stays."""
+    found = find_citations([(3, "依据《规划和 2035 年远景目标纲要》和《中国科协 教育部 ISO 9001 认证办法》")])
+    assert [c.title for c in found] == ["规划和2035年远景目标纲要", "中国科协 教育部 ISO 9001认证办法"]
