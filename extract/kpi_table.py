@@ -37,6 +37,7 @@ NUMBER_ONLY = re.compile(r"[\d.,]+")
 UNFINISHED_END = frozenset("0123456789万亿年")  # a figure cut here has its unit (or 月) to come
 _UNITS = "万亿千百元个项家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮年月日天周季度小时分钟秒米平方吨"
 UNIT_GLYPHS = frozenset(_UNITS)  # a figure cut after one of these may have more unit to come (人 / 次)
+_FIGURE_END_GLYPHS = frozenset("/%％‰度以上下内前后底末初旬左右")  # what else ends a figure: …/月, 90 / %, 月 / 底
 FIGURE_TAILS = frozenset(["前", "底前", "日前", "之前", "以前", "以上", "以下", "以内"])  # 10月底 / 前
 PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
@@ -693,8 +694,8 @@ def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str
     key = rows[i].key
     if key in FIGURE_TAILS:
         return is_figure(above.text)
-    if len(key) <= 2 and above.key[-1:] in UNIT_GLYPHS and not DIGIT.search(key):
-        return is_figure(above.text) and is_figure(above.key + key)  # ≥5人 / 次, 52457平方 / 米
+    if len(key) <= 2 and all(c in UNIT_GLYPHS or c in _FIGURE_END_GLYPHS for c in key):
+        return is_figure(above.text) and is_figure(above.key + key)  # ≥5人 / 次, 52457平方 / 米, ≥637元/人 / /月
     if key in vocab or level_label(key) is None or i + 1 == len(rows):
         return False
     return (

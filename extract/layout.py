@@ -574,6 +574,8 @@ def _line_row(
         if split_plain:
             if markdown and "\\" in payload:  # a markdown file without pipes (pandoc's multiline tables)
                 payload = md_unescape(payload)
+            if _JOINER in payload:  # invisible in the source too: dropped, so only ours mark joins
+                payload = payload.replace(_JOINER, "")
             kept = _kept_together(payload) if " " in payload else payload
             cells = tuple(map(undouble, _plain_cells(clean_cell(kept))))
             starts = _starts(payload, cells, level)
@@ -600,6 +602,8 @@ def _read_across(cells: list[str]) -> list[str]:
         return cells
     if len(set(filled)) < len(filled):  # one text written into each cell it spans: not cut
         return cells
+    if any(_label_key(c) in _ALL_LABELS for c in filled):  # another field on the row: not one text
+        return cells
     lines = [_BR.split(c) for c in filled]
     text = "".join("".join(p[j] for p in lines if j < len(p)) for j in range(max(map(len, lines))))
     return [cells[0], text] + [""] * (len(cells) - 2)
@@ -610,6 +614,7 @@ def _label_key(cell: str) -> str:
     return "".join(_BR.sub("", cell).split())
 
 
+_ALL_LABELS = frozenset("".join(label.split()) for labels in HEADER_LABELS.values() for label in labels)
 # Fields whose value is one running text (the goals print two texts side by side: not these)
 _TEXT_FIELD_LABELS = frozenset(
     "".join(label.split())
@@ -642,7 +647,9 @@ def _plain_cells(text: str) -> list[str]:
 
 # A figure and its unit one space apart (12 月之前, ≤200 万元): Word and WPS set figures apart
 # from Chinese text and pdftotext prints the gap as one space; a column gap is wider.
-_FIGURE_UNIT_GAP = re.compile(r"(?<![^\s\u2060])([≥≤><=＞＜≧≦]?\d[\d,.]*) (?=[^\s\d])(\S{1,6})(?!\S)")
+_FIGURE_UNIT_GAP = re.compile(
+    r"(?<![^\s\u2060])([≥≤><=＞＜≧≦]?\d[\d,.]*) (?=[^\s\d])(\S{1,6})(?!\S)(?! [\u4e00-\u9fff](?:\s|$))"  # not 1 人 员 经 费
+)
 _COMPARATOR_GAP = re.compile(r"(?<!\S)([≥≤＞＜≧≦]) (?=\d)")  # ≥ 25 项
 _AFTER_UNIT = ("之前", "以前", "底前", "前", "以上", "以下", "以内")
 _JOINER = "\u2060"  # marks a space that is no gap between cells while a line is split
@@ -657,13 +664,10 @@ def _kept_together(payload: str) -> str:
 
 
 def _is_unit(piece: str) -> bool:
-    """A unit, with a scale before it or a deadline word after it: 万元, 个, 月之前, or the first
-    glyphs of one (平方 of 平方米, its last glyph wrapped to the next line)."""
+    """A unit, with a scale before it or a deadline word after it: 万元, 个, 千克, 月之前."""
     unit = next((piece[: -len(w)] for w in _AFTER_UNIT if piece.endswith(w) and len(piece) > len(w)), piece)
-    if unit[:1] in "万亿千" and len(unit) > 1:
-        unit = unit[1:]
     units = known_units()
-    return unit in units or (len(unit) >= 2 and any(u.startswith(unit) for u in units))
+    return unit in units or (unit[:1] in "万亿千" and unit[1:] in units)  # 千克 listed, 万元 scaled
 
 
 def _starts(payload: str, cells: tuple[str, ...], indent: int) -> tuple[int, ...]:

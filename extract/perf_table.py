@@ -331,10 +331,9 @@ def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
         label = "".join(squash(r.filled[0]) for r in pieces[:size])
         out[i] = Row.of_cells(above.line, last.line if len(last.filled) == 1 else above.end_line,
                               (label, *above.filled[1:]), indent=above.indent)
-        for k in range(i + 1, i + size - 1):
-            out[k] = None
-        at = next(k for k in range(i + 1, i + 3) if out[k] is last)
-        out[at] = Row.of_cells(last.line, last.end_line, last.filled[1:], indent=last.indent)
+        for piece in pieces[1:size]:  # each keeps its other cells: the text centred beside the label
+            at = next(k for k in range(i + 1, i + 3) if out[k] is piece)
+            out[at] = Row.of_cells(piece.line, piece.end_line, piece.filled[1:], indent=piece.indent)
     return [row for row in out if row is not None]
 
 
@@ -347,9 +346,11 @@ def unspliced(rows: Sequence[Row]) -> list[Row]:
 
 def _unspliced(row: Row) -> Row:
     text = row.filled[0]
+    if len(text) < 2 * _SPLICE_MARGIN:
+        return row
     for label in _SPLICED_LABELS:
         at = text.find(f" {label} ")
-        if at > 0:
+        if _SPLICE_MARGIN <= at <= len(text) - len(label) - _SPLICE_MARGIN:
             rest = text[:at] + text[at + len(label) + 2 :]
             return Row.of_cells(row.line, row.end_line, (label, rest), indent=row.indent)
     return row
@@ -383,6 +384,7 @@ def _wrapped_label_size(firsts: list[str]) -> int:
     return 3 if len(third) <= 5 and third not in _EXACT_LABELS and joined + third in _EXACT_LABELS else 0
 
 
+_SPLICE_MARGIN = 10  # a label centred beside a paragraph lands inside it, not near an end
 # Labels of fields whose value is one running text, longest first
 _SPLICED_LABELS = sorted(
     {squash(label) for field in ("overview", "legal_basis", "necessity", "measures", "plan")

@@ -866,3 +866,11 @@ def test_a_name_cut_after_a_glyph_that_also_ends_names_still_joins_before_its_fi
         "数量指标", "管理及物业人员数", "量", "≤50人", "数量指标", "管理及物业人员数量", "≤50人",
     ])
     assert _triples(period) == _triples(annual) == [("数量指标", "管理及物业人员数量", "≤50人")]
+
+
+def test_a_short_name_after_a_figure_is_no_unit_of_it_one_cell_per_line():
+    """≥5人 / 工期 / ≤180天: 工期 is the next indicator's name, not more of 人."""
+    period, annual, _ = _cells(_STREAM_HEADER + [
+        "数量指标", "走访院士", "≥5人", "数量指标", "走访院士", "≥5人", "工期", "≤180天", "工期", "≤180天",
+    ])
+    assert _triples(period) == _triples(annual) == [("数量指标", "走访院士", "≥5人"), ("数量指标", "工期", "≤180天")]

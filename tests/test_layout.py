@@ -574,6 +574,17 @@ def test_pdftotext_a_figure_one_space_from_its_unit_is_one_cell_a_column_gap_apa
     assert doc.rows[2].starts == (1, 11, 18, 25, 35)
 
 
+def test_pdftotext_figure_unit_joins_stop_at_words_letter_spacing_and_source_joiners():
+    """工作 is no unit (工作日 is), 千克 and 千瓦时 are; 1 人 员 经 费 is letter-spaced text; a
+    word joiner in the source neither marks a join nor costs the row its cell starts."""
+    lines = ["项目名称 合计 一般公共预算", "实施单位 某某局",
+             "支出 100 千瓦时 50 千克 3 工作 完成", "序号 1 人 员 经 费", "科技成果 转\u2060化 100.00 200.00"] * 3
+    doc = parse_layout("\n".join(lines), "s.txt")
+    assert doc.rows[2].cells == ("支出", "100千瓦时", "50千克", "3", "工作", "完成")
+    assert doc.rows[3].cells == ("序号", "1", "人", "员", "经", "费")
+    assert doc.rows[4].cells == ("科技成果", "转化", "100.00", "200.00") and doc.rows[4].starts == (0, 5, 8, 15)
+
+
 # --- cell normalizers: properties ----------------------------------------------------------
 @settings(max_examples=300, deadline=None)
 @given(MARKUPISH)

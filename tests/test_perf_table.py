@@ -590,3 +590,42 @@ def test_a_label_centred_around_its_one_line_value_is_joined_above_it():
     [project] = extract_document(parse_layout(text, "plumber.txt")).performance_projects
     assert (project.supervising_code, project.supervising_dept, project.implementing_unit) == (
         "100", "晋城市科学技术局", "晋城市科学技术研究院")
+
+
+def test_a_label_wrapped_over_three_lines_keeps_the_text_printed_beside_each_line():
+    """pdftotext -layout: 保证项目 / 实施的制 / 度、措施 centred beside its text, one line of the
+    text on each line of the label."""
+    text = """项目支出绩效目标表
+ 项目名称          科技创新规划编制费用
+ 主管部门及代码    108-晋城市科学技术局         实施单位     晋城市科学技术局
+ 项目概况          委托编制科技创新规划。
+ 保证项目          由基建办具体负责，
+ 实施的制          严格执行财务制度，
+ 度、措施          按期完成验收。
+ 绩效指标   一级指标     二级指标          三级指标                      指标值
+            产出指标     数量指标          规划编制数                    1个
+"""
+    [project] = extract_document(parse_layout(text, "layout.txt")).performance_projects
+    assert project.texts["measures"].replace("\n", "") == "由基建办具体负责，严格执行财务制度，按期完成验收。"
+
+
+def test_a_text_row_holding_another_field_is_not_read_across_and_a_label_word_in_prose_stays_prose():
+    """立项依据 | text<br>text | 项目属性 | 经常性项目: two fields, not one text cut into columns; and
+    a label word between spaces near the start of a line (第一阶段 实施计划 编制) is prose."""
+    text = """# 项目支出绩效目标表
+
+|项目名称|规划编制|项目期|1年|
+|---|---|---|---|
+|主管部门及代码|108-晋城市科学技术局|实施单位|晋城市科学技术局|
+|立项依据|《晋城市规划编制工作方案》(晋市委办综办发【2024】151 号)<br>《山西省科技计划项目管理办法》(晋政办发〔2021〕42号)|项目属性|经常性项目|
+|项目概况|委托编制科技创新规划，<br>分三个阶段完成。|||
+
+第一阶段 实施计划 编制，第二阶段 专家论证，第三阶段 报批。
+
+|一级指标|二级指标|三级指标|指标值|
+|---|---|---|---|
+|产出指标|数量指标|编制规划数量|1 个|
+"""
+    [project] = extract_document(parse_layout(text, "m.md")).performance_projects
+    assert project.attribute == "经常性项目" and len(project.legal_bases) == 2
+    assert "plan" not in project.texts and "实施计划" in project.texts["overview"]
