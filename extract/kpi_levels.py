@@ -60,8 +60,8 @@ def content_kind(name: str, value: str) -> str:
         return "date"
     if ("元" in value or digit and "万" in value) and MONEY.search(value):
         return "cost" if COST_NAME.search(name) and not BENEFIT_MONEY.search(name) else "money"
-    if ("时" in name or "进度" in name) and TIMELY.search(name):
-        return "timely"
+    if ("时" in name or "进度" in name) and TIMELY.search(name) and not (percent and name.endswith("率")):
+        return "timely"  # (a rate in %, 及时率 or 进度款…达标率, is a quality: the gold files it so)
     if not percent and digit and COUNT.search(value):
         return "count"
     if percent or "率" in name:

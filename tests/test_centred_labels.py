@@ -52,7 +52,7 @@ def test_level_labels_wrapped_in_their_column_are_joined_and_make_no_indicators(
     for kpis in (p.period_kpis, p.annual_kpis):
         assert len(kpis) == 6
         assert (kpis[-1].level1, kpis[-1].level2, kpis[-1].level3) == ("满意度指标", "服务对象满意度指标", "项目承担单位满意度")
-    assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "100%", "≤12万元/项", "≥2000万元", "≥90%"]
+    assert [k.value for k in p.annual_kpis] == ["≥10项", "≥90%", "12月底前", "≤12万元/项", "≥2000万元", "≥90%"]
 
 
 def test_each_column_keeps_its_own_value_under_labels_printed_side_by_side(tmp_path):

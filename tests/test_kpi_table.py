@@ -446,6 +446,10 @@ def test_segments_of_a_row_keep_label_name_value_order():
         ("带动社会资金投入", "≥5000万元", "money"),  # an effect, though it names 资金
         ("依托实验室获得科研经费收入", "≥17290万元", "money"),
         ("平台运维成本", "≤300万元", "cost"),
+        # a rate in % is a quality though it names time or progress (seed 002's gold files it so)
+        ("管理人员及物业人员薪酬发放及时率", "≥90%", "rate"),
+        ("工程进度款支付要求达标率", "≥90%", "rate"),
+        ("资金拨付及时性", "及时", "timely"),
     ],
 )
 def test_content_kind_tells_costs_from_money_and_dates(name, value, kind):
