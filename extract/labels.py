@@ -39,6 +39,14 @@ def _header_labels() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
 
 HEADER_LABELS, ALONE_LABELS = _header_labels()
+# Every header label, and those of fields whose value is one running text (the goals print two
+# texts side by side: not these), keyed without white space as cells are compared.
+LABEL_KEYS = frozenset("".join(label.split()) for labels in HEADER_LABELS.values() for label in labels)
+TEXT_LABEL_KEYS = frozenset(
+    "".join(label.split())
+    for field in ("overview", "legal_basis", "necessity", "measures", "plan")
+    for label in HEADER_LABELS.get(field, ())
+)
 
 # The signature row: a label with its colon, or the bare label (负责人负责制… is not one).
 UNIT_NOTE = re.compile(r"[（(]\s*(?:单位[:：]?\s*)?(?:万元|元|亿元)\s*[)）]")  # （万元） after a label

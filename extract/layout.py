@@ -32,7 +32,7 @@ from operator import itemgetter
 
 from .gc_pause import gc_paused
 from .model import Document, Row
-from .labels import HEADER_LABELS
+from .labels import LABEL_KEYS, TEXT_LABEL_KEYS
 from .units import known_units
 
 __all__ = ["FAMILIES", "clean_cell", "parse_layout", "read_document", "undouble"]
@@ -598,11 +598,11 @@ def _read_across(cells: list[str]) -> list[str]:
     filled = [c.strip() for c in cells[1:]]
     while filled and not filled[-1]:
         filled.pop()
-    if len(filled) < 2 or not all(filled) or _label_key(cells[0]) not in _TEXT_FIELD_LABELS:
+    if len(filled) < 2 or not all(filled) or _label_key(cells[0]) not in TEXT_LABEL_KEYS:
         return cells
     if len(set(filled)) < len(filled):  # one text written into each cell it spans: not cut
         return cells
-    if any(_label_key(c) in _ALL_LABELS for c in filled):  # another field on the row: not one text
+    if any(_label_key(c) in LABEL_KEYS for c in filled):  # another field on the row: not one text
         return cells
     lines = [_BR.split(c) for c in filled]
     text = "".join("".join(p[j] for p in lines if j < len(p)) for j in range(max(map(len, lines))))
@@ -612,15 +612,6 @@ def _read_across(cells: list[str]) -> list[str]:
 def _label_key(cell: str) -> str:
     """A label cell as the vocabulary keys it: no line breaks, no white space (项目设立必要<br>性)."""
     return "".join(_BR.sub("", cell).split())
-
-
-_ALL_LABELS = frozenset("".join(label.split()) for labels in HEADER_LABELS.values() for label in labels)
-# Fields whose value is one running text (the goals print two texts side by side: not these)
-_TEXT_FIELD_LABELS = frozenset(
-    "".join(label.split())
-    for field in ("overview", "legal_basis", "necessity", "measures", "plan")
-    for label in HEADER_LABELS.get(field, ())
-)
 
 
 def md_unescape(text: str) -> str:

@@ -23,6 +23,8 @@ from budgetkg.extract.labels import (
     FOOTER,
     FOOTER_FIRST,
     HEADER_LABELS,
+    LABEL_KEYS,
+    TEXT_LABEL_KEYS,
     level_label,
     level_labels,
     split_header_label,
@@ -323,8 +325,8 @@ def join_wrapped_labels(rows: Sequence[Row]) -> list[Row]:
             continue
         size = _wrapped_label_size([r.filled[0] for r in pieces[:3]])
         if not size:
-            if len(pieces) == 3 and _label_around(pieces):
-                out[i] = Row.of_cells(pieces[0].line, pieces[2].line, (_label_around(pieces),), indent=pieces[0].indent)
+            if len(pieces) == 3 and (around := _label_around(pieces)):
+                out[i] = Row.of_cells(pieces[0].line, pieces[2].line, (around,), indent=pieces[0].indent)
                 out[next(k for k in range(i + 1, i + 3) if out[k] is pieces[2])] = None
             continue
         above, last = pieces[0], pieces[size - 1]
@@ -386,10 +388,8 @@ def _wrapped_label_size(firsts: list[str]) -> int:
 
 _SPLICE_MARGIN = 10  # a label centred beside a paragraph lands inside it, not near an end
 # Labels of fields whose value is one running text, longest first
-_SPLICED_LABELS = sorted(
-    {squash(label) for field in ("overview", "legal_basis", "necessity", "measures", "plan")
-     for label in HEADER_LABELS.get(field, ())}, key=lambda label: (-len(label), label))
-_EXACT_LABELS = frozenset(squash(label) for labels in HEADER_LABELS.values() for label in labels)
+_SPLICED_LABELS = sorted(TEXT_LABEL_KEYS, key=lambda label: (-len(label), label))
+_EXACT_LABELS = LABEL_KEYS
 
 
 def unshift_header(fields: HeaderFields) -> HeaderFields:
