@@ -376,9 +376,13 @@ def _dedupe(cits: list[Citation]) -> list[Citation]:
 
 
 def _same_document(seen: list[Citation], keys: list[str | None], c: Citation, key: str | None) -> int | None:
-    """The kept citation `c` names again; `keys` are the title_keys of `seen`, `key` is c's."""
+    """The kept citation `c` names again; `keys` are the title_keys of `seen`, `key` is c's.
+
+    One number names one document, under whatever wording of its title, except a notice and
+    the document it issues (《…关于印发…若干措施的通知》, 《关于…的若干措施》): they share a
+    发文字号 but are two documents, as seed 001's gold lists a notice and the outline it issues."""
     for i, s in enumerate(seen):
-        if c.doc_number and s.doc_number == c.doc_number:
+        if c.doc_number and s.doc_number == c.doc_number and _same_kind(key, keys[i]):
             return i
     if not key:
         return None
@@ -386,6 +390,14 @@ def _same_document(seen: list[Citation], keys: list[str | None], c: Citation, ke
         if keys[i] == key and (c.doc_number is None or s.doc_number is None):
             return i
     return None
+
+
+def _same_kind(a: str | None, b: str | None) -> bool:
+    """Both titles notices issuing a document (…印发…的通知), or neither; or one not known."""
+    return not a or not b or bool(_ISSUING.search(a)) == bool(_ISSUING.search(b))
+
+
+_ISSUING = re.compile(r"印发.+通知$")
 
 
 # --- the other text fields -----------------------------------------------------------------

@@ -135,6 +135,18 @@ def test_each_document_once_per_field():
                           ("中华人民共和国科学技术普及法", None)]
 
 
+def test_one_number_under_two_titles_stays_two_citations():
+    """A notice and the measures it issues share a 发文字号 but are named apart; the gold lists
+    different titles separately and a later mention of either keeps its number."""
+    text = ("《山西省人民政府办公厅关于印发强化市场主体倍增要素服务保障若干措施（试行）的通知》（晋政办发〔2022〕7号）、"
+            "《关于强化市场主体倍增要素服务保障的若干措施（试行）》（晋政办发〔2022〕7号）、"
+            "《关于强化市场主体倍增要素服务保障的若干措施（试行）》（晋政办发〔2022〕7号）")
+    assert cite(text) == [
+        ("山西省人民政府办公厅关于印发强化市场主体倍增要素服务保障若干措施（试行）的通知", "晋政办发〔2022〕7号"),
+        ("关于强化市场主体倍增要素服务保障的若干措施（试行）", "晋政办发〔2022〕7号"),
+    ]
+
+
 def test_a_later_mention_fills_in_the_number():
     assert cite("《A办法》要求…按照《A办法》(晋科发〔2020〕1号)") == [("A办法", "晋科发〔2020〕1号")]
 
