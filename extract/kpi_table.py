@@ -1014,6 +1014,23 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     return "merged" if same_row else "empty"
 
 
+def _labels_side_by_side(segs: list[Segment]) -> bool:
+    """A row that opens with one 二级 label twice, then two indicators, the second unlabelled:
+    each column's copy of the label, printed side by side where the converter dropped the
+    empty cells between them (⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value), so the cells'
+    positions do not tell the columns apart. Stream layouts read it so already (the copy is
+    lent to the unlabelled indicator, _label_twice)."""
+    if len(segs) != 3:
+        return False
+    label, first, second = segs
+    return (
+        bool(label.l2) and label.name is None and not label.l1
+        and bool(first.l2) and first.name is not None and not first.l1
+        and second.name is not None and not second.l2 and not second.l1
+        and _label(label) == _label(first)
+    )
+
+
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:
     named = [sum(1 for s in segs if s.name) for _, segs in parsed]
     return sum(1 for n in named if n >= 2) >= max(1, len(named) // 4)
@@ -1023,6 +1040,10 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
     """Pair each segment with a side: 0 for 实施期, 1 for 年度."""
     if not two_sided:
         return [(0, s) for s in segs]
+    if _labels_side_by_side(segs):  # 社会效益 | 社会效益 | name | value | name | value
+        label, first, second = segs
+        return [(0, label), (0, replace(first, l2=[])),
+                (1, replace(second, l2=list(first.l2), label_line=first.label_line))]
     if columns.split is not None and all(s.col is not None for s in segs):
         sides = [1 if s.col >= columns.split else 0 for s in segs]  # type: ignore[operator]
         named_sides = [side for side, g in zip(sides, segs) if g.name]

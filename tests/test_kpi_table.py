@@ -486,6 +486,19 @@ def test_a_label_printed_empty_in_one_column_leaves_the_groups_rows_to_the_other
     assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "申请专利数"]
 
 
+def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column():
+    """⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value: the converter dropped the empty cells between
+    the 实施期 indicator and the 年度 label, so the positions mislead; the second copy is the
+    年度 column's label, and the rows under it stay the 年度 column's."""
+    period, annual, _ = _read(
+        "\t效益指标\t经济效益\t带动投资额\t≥1200万元\t经济效益\t申请国家级项目\t≥3项\n"
+        "\t\t社会效益\t社会效益\t促进创新能力提升情况\t有效促进\t举办国际学术会议次数\t≥1个\n"
+        "\t\t\t\t发表科研论文\t≥10篇\t新增知识产权数量\t≥80个\n"
+    )
+    assert _triples(period)[1:] == [("社会效益", "促进创新能力提升情况", "有效促进"), ("社会效益", "发表科研论文", "≥10篇")]
+    assert _triples(annual)[1:] == [("社会效益", "举办国际学术会议次数", "≥1个"), ("社会效益", "新增知识产权数量", "≥80个")]
+
+
 def test_labels_printed_side_by_side_above_their_row_label_each_column():
     """经济效益 经济效益 on a line of their own, the row below: the 实施期 indicator keeps its
     value and the 年度 one takes the second label, not the cost label before it."""
