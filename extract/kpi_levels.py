@@ -96,7 +96,39 @@ def assign_states(items: list[Placed], categories: list[str]) -> list[int]:
     scores = [_scores(it, categories, families, memo) for it in items]
     _hold_printed_labels(items, scores, categories)
     _hold_restarted_numbering(items, scores)
-    return _each_best_in_order(scores) or _monotone_best(scores)
+    path = _each_best_in_order(scores) or _monotone_best(scores)
+    for category in _emptied_labels(items, path, categories):
+        path = _with_one_row_under(category, scores, categories) or path
+    return path
+
+
+def _emptied_labels(items: list[Placed], path: list[int], categories: list[str]) -> list[str]:
+    """Categories printed on an indicator's row that the best path leaves with no row at all
+    (质量指标 printed over two counts, both read as 数量): a label labels something, so one
+    row at least belongs under it; which one, content chooses (_with_one_row_under)."""
+    used = {categories[state] for state in path}
+    printed = {categories[item.state] for item in items if item.on_row and item.state >= 0}
+    return [c for c in dict.fromkeys(categories) if c in printed and c not in used]
+
+
+def _with_one_row_under(category: str, scores: list[list[float]], categories: list[str]) -> list[int] | None:
+    """The best path that files at least one row under `category`: each row tried there in
+    turn, the path scoring highest kept, and that row held there for the next category (a few
+    dozen rows, a rare table: the search is cheap)."""
+    states = [s for s, c in enumerate(categories) if c == category]
+    best: tuple[float, list[int], list[float], int] | None = None
+    for row in scores:
+        for s in states:
+            row[s] += FIXED
+            path = _each_best_in_order(scores) or _monotone_best(scores)
+            total = sum(r[p] for r, p in zip(scores, path))
+            row[s] -= FIXED
+            if best is None or total > best[0]:
+                best = (total, path, row, s)
+    if best is None:
+        return None
+    best[2][best[3]] += FIXED
+    return best[1]
 
 
 def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categories: list[str]) -> None:

@@ -82,6 +82,35 @@ def test_rows_under_a_label_printed_on_the_first_row_stay_under_it_whatever_thei
     assert [k.level2 for k in period] == ["数量指标"] * 3 + ["质量指标", "时效指标", "成本指标"]
 
 
+def test_labels_displaced_by_a_whole_group_still_each_label_the_rows_content_gives_them():
+    """Each label printed a group early (seed 002): counts run on under 质量指标, and the rates
+    under 时效指标 are the 质量 rows; 质量指标, printed, is not left labelling nothing."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t奖励研发团队数量\t1家\n"
+        "\t\t\t创新创业大赛获奖奖励\t4家\n"
+        "\t\t质量指标\t农业科技特派员数量\t≤43人\n"
+        "\t\t\t科技型中小企业数量\t≤48家\n"
+        "\t\t时效指标\t受惠企业资格符合达标率\t100%\n"
+        "\t\t\t应补尽补率\t≥95%\n"
+        "\t\t成本指标\t补助发放时间\t2026年10月\n"
+        "\t\t\t政策补助成本\t≤1430万元\n"
+    )
+    assert [k.level2 for k in period] == ["数量指标"] * 4 + ["质量指标"] * 2 + ["时效指标", "成本指标"]
+
+
+def test_a_printed_label_over_rows_that_all_read_as_another_keeps_one_of_them():
+    """质量指标 printed over two counts (seed 001): content alone files both under 数量指标 and
+    leaves the printed label empty; the row that fits it best stays under it."""
+    period, _, _ = _read(
+        "\t产出指标\t数量指标\t开发科普短剧\t1项\n"
+        "\t\t\t巡展站点数\t≥26站\n"
+        "\t\t质量指标\t参加大赛获奖项目\t≥3项\n"
+        "\t\t\t有序举办讲座现场直播\t≥15场次\n"
+        "\t\t时效指标\t巡展项目完成时间\t12月底前\n"
+    )
+    assert "质量指标" in [k.level2 for k in period]
+
+
 def test_a_label_printed_on_the_only_row_of_its_group_keeps_it():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t发明专利申请\t≥30项\n"
