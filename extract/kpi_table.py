@@ -650,12 +650,13 @@ def rejoin_wrapped_rows(tokens: list[Token]) -> list[Token]:
     last: list[Token] = []  # the last line kept, the tail of `out`
     for line in (tokens[start:end] for start, end in _line_starts(tokens)):
         pairs = _name_value_pairs(last) if last and _fragments(line) and not _reads_as_pairs(line) else []
-        if not pairs or len(pairs) != len(line) or not _wrapped_alike(last, pairs, line):
+        # each piece goes to its pair's longer cell, the one that wrapped
+        ends = [n if len(last[n].text) >= len(last[v].text) else v for n, v in pairs] if len(pairs) == len(line) else []
+        if not ends or not _wrapped_alike(last, pairs, line) or not _fits_under(last, ends, line):
             out.extend(line)
             last = line
             continue
-        for (name_at, value_at), piece in zip(pairs, line):
-            at = name_at if len(last[name_at].text) >= len(last[value_at].text) else value_at
+        for at, piece in zip(ends, line):
             last[at] = last[at]._replace(text=last[at].text + piece.text)
         out[len(out) - len(last) :] = last
     return out
@@ -781,6 +782,14 @@ def _line_starts(tokens: list[Token]) -> list[tuple[int, int]]:
         else:
             spans.append((i, i + 1))
     return spans
+
+
+def _fits_under(last: list[Token], ends: list[int], pieces: list[Token]) -> bool:
+    """Each piece no wider than the cell it would continue: a cell wraps at its column's width,
+    so its first line is its widest, and a longer line is a cell of its own (pdftotext prints a
+    long 年度 name on lines of its own after the row's 实施期 cells: 丙指标 ≥80个 / 能源领域…参与项目 /
+    实施数 / ≥3个)."""
+    return all(len(squash(piece.text)) <= len(squash(last[at].text)) for at, piece in zip(ends, pieces))
 
 
 def _wrapped_alike(last: list[Token], pairs: list[tuple[int, int]], pieces: list[Token]) -> bool:

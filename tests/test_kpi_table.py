@@ -394,6 +394,23 @@ def test_pdftotext_rows_alternate_columns_and_join_wrapped_names():
     assert [k.value for k in annual] == ["≥1000人", "≥5次", "≥85%"]
 
 
+def test_a_long_annual_name_printed_on_lines_of_its_own_is_no_wrap_of_the_row_above():
+    """pdftotext breaks a cell wider than its column out of the row: the 实施期 cells end the
+    line, the 年度 name follows on lines of its own. Its first line is wider than any cell above,
+    so it continues none of them (not ≥80个能源领域…)."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "效益指标 社会效益 甲指标 ≥2个 社会效益 乙指标 ≥20人",
+        "丙指标 ≥80个",
+        "能源领域省校合作能源院-吸引省外及国外高水平研发单位参与项目",
+        "实施数",
+        "≥3个",
+        "丁指标 ≥100次 戊指标 ≥5个",
+    ])
+    assert _triples(period) == [("社会效益", "甲指标", "≥2个"), ("社会效益", "丙指标", "≥80个"), ("社会效益", "丁指标", "≥100次")]
+    assert _triples(annual)[1] == ("社会效益", "能源领域省校合作能源院-吸引省外及国外高水平研发单位参与项目实施数", "≥3个")
+
+
 def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
     lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
              "产出指标 数量指标 开展科技成果转化对接 ≥12场 数量指标 开展科技成果转化对接 ≥4场",
