@@ -996,7 +996,7 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     converter wrote into two columns; "empty" when the row ends there (成本指标 / 成本指标
     履职成本及项目 控制在预算之内, then 年度 rows alone): the first column has nothing under the
     label. None for any other segment, and where the layout cannot show where rows end (one
-    cell per line with no blank lines, unless the same name follows)."""
+    cell per line with no blank lines) and the next row has a label of its own."""
     if i + 2 >= len(segs):
         return None
     label, named, after = segs[i : i + 3]
@@ -1016,6 +1016,8 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     elif third:  # rows unseen: a third copy is the other column's unless every row has one
         fourth = segs[i + 3] if i + 3 < len(segs) else None
         same_row = not (fourth and fourth.l2 and _label(fourth) == key and fourth.name)
+    elif not after.l2:  # rows unseen, but each column fills its group from the top: a column
+        return "empty"  # with nothing on the group's first row has nothing under the label
     else:
         return None  # rows unseen: either reading may be wrong, so neither is taken
     if after.l2 and not third:  # the next row's own label: not this row's third copy

@@ -515,7 +515,8 @@ def test_a_label_written_into_two_cells_is_one_columns_label_in_a_stream():
 def test_a_label_printed_empty_in_one_column_leaves_the_groups_rows_to_the_other():
     """成本指标 (nothing under it in 实施期) 成本指标 履职成本 控制在预算之内, then rows of the
     年度 column alone: every row of the group is 年度's, in text (one line per row) and in one
-    cell per line with blank lines between rows."""
+    cell per line, with blank lines between rows or without: a column fills its group from the
+    top, so one with nothing on the group's first row has nothing under the label."""
     lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
              "产出指标 数量指标 发明专利申请 ≥30项 数量指标 完成核心工作任务 3项",
              "成本指标 成本指标 履职成本及项目 控制在预算之内",
@@ -528,6 +529,9 @@ def test_a_label_printed_empty_in_one_column_leaves_the_groups_rows_to_the_other
     cells = _STREAM_HEADER + ["数量指标", "发明专利申请", "≥30项", "数量指标", "完成核心工作任务", "3项",
                               "成本指标", "成本指标", "履职成本及项目", "控制在预算之内", "申请专利数", "预期目标"]
     period, annual, _ = _cells(cells, blank_between_rows=[12, 16])
+    assert [k.level3 for k in period] == ["发明专利申请"]
+    assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "申请专利数"]
+    period, annual, _ = _cells(cells)  # no blank lines: rows unseen, but columns fill from the top
     assert [k.level3 for k in period] == ["发明专利申请"]
     assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "申请专利数"]
 
