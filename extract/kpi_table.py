@@ -29,7 +29,9 @@ CJK_ONLY = re.compile(r"[\u4e00-\u9fff\s]+")
 DIGIT = re.compile(r"\d")
 ENUMERATED = NUMBERED  # 1. / 1、 / (1): a numbered item
 ENUMERATED_PAIR = re.compile(r"^(\d{1,2})([.、．]\D.*?)(\1[.、．]\D.*)$")  # 1.name1.value
-ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$")
+# The indicator column's heading, a glyph of it, or a goal heading of the form above the table
+# (总体目标, 主要目标, 实施期目标) that a converter pushed into an indicator row: no indicator.
+ROW_HEADER = re.compile(r"^(年度)?绩效指标$|^[绩效指标]$|^(主要|总体|绩效|年度|实施期)目标$")
 HEADER_FRAGMENT = re.compile(r"^([一二三]级)?指?标?值?$|^[一二三]级指标$|^二级$|^三级$|^指标值$|^(指标)?目标值$")
 COMPARE_WORDS = "不低于|不少于|不超过|不高于|不多于"
 BEFORE_DATE_OR_RANK = re.compile(r"(?:\d\s*[年月]|[第年月])$")  # 2023年|12月, 次年|3月, 第|2期: not a cut

@@ -111,6 +111,17 @@ def test_a_printed_label_over_rows_that_all_read_as_another_keeps_one_of_them():
     assert "质量指标" in [k.level2 for k in period]
 
 
+def test_a_goal_heading_pushed_into_an_indicator_row_is_no_indicator():
+    """主要目标 in the level-1 column of a row holding only labels (seed 000): a heading of the
+    form above the table, not an indicator with no value."""
+    period, annual, _ = _read(
+        "\t效益指标\t社会效益\t带动就业\t≥10人\t社会效益\t带动就业\t≥10人\n"
+        "\t主要目标\t生态效益\t\t\t生态效益\t\t\n"
+        "\t\t可持续影响\t促进创新能力提升\t有效提升\t可持续影响\t促进创新能力提升\t有效提升\n"
+    )
+    assert [k.level3 for k in period] == [k.level3 for k in annual] == ["带动就业", "促进创新能力提升"]
+
+
 def test_a_label_printed_on_the_only_row_of_its_group_keeps_it():
     period, _, _ = _read(
         "\t产出指标\t数量指标\t发明专利申请\t≥30项\n"
