@@ -1027,6 +1027,19 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     return "merged" if same_row else "empty"
 
 
+def _after_a_name(sides: list[int], segs: list[Segment]) -> bool:
+    """A segment placed after a named one in the same column: a column group reads labels,
+    name, value, so the positions are wrong (⇥效益指标⇥⇥⇥经济效益⇥name⇥⇥value⇥经济效益, the row
+    shifted right: the last label is the 年度 column's, the indicator the 实施期's)."""
+    named: set[int] = set()
+    for side, seg in zip(sides, segs):
+        if side in named:
+            return True
+        if seg.name:
+            named.add(side)
+    return False
+
+
 def _labels_side_by_side(segs: list[Segment]) -> bool:
     """A row that opens with one 二级 label twice, then two indicators, the second unlabelled:
     each column's copy of the label, printed side by side where the converter dropped the
@@ -1060,7 +1073,7 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
     if columns.split is not None and all(s.col is not None for s in segs):
         sides = [1 if s.col >= columns.split else 0 for s in segs]  # type: ignore[operator]
         named_sides = [side for side, g in zip(sides, segs) if g.name]
-        if sides == sorted(sides) and len(named_sides) == len(set(named_sides)):
+        if sides == sorted(sides) and len(named_sides) == len(set(named_sides)) and not _after_a_name(sides, segs):
             return list(zip(sides, segs))
     named = [s for s in segs if s.name]
     if len(named) > 2:

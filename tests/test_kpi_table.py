@@ -560,6 +560,20 @@ def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column(
     assert _triples(annual)[1:] == [("社会效益", "举办国际学术会议次数", "≥1个"), ("社会效益", "新增知识产权数量", "≥80个")]
 
 
+def test_a_label_after_an_indicator_on_its_row_is_the_other_columns():
+    """A row shifted right (seed 000): ⇥效益指标⇥⇥⇥经济效益⇥name⇥⇥value⇥经济效益. By position the
+    indicator and the last label both fall in the 年度 columns, but a column group reads labels,
+    name, value: the trailing label is 年度's, the indicator 实施期's."""
+    period, annual, _ = _read(
+        "\t产出指标\t成本指标\t项目支持总成本\t≤4000万元\t成本指标\t项目支持总成本\t≤4000万元\n"
+        "\t效益指标\t\t\t经济效益\t带动建设生产线\t\t≥5条（套）\t经济效益\n"
+        "\t\t带动社会投资额\t≥16700万元\t\t带动建设生产线\t≥5条（套）\t\t\n"
+    )
+    assert [(k.level1, k.level2, k.level3) for k in period][1:] == [
+        ("效益指标", "经济效益", "带动建设生产线"), ("效益指标", "经济效益", "带动社会投资额")]
+    assert [(k.level2, k.level3) for k in annual][1:] == [("经济效益", "带动建设生产线")]
+
+
 def test_labels_printed_side_by_side_above_their_row_label_each_column():
     """经济效益 经济效益 on a line of their own, the row below: the 实施期 indicator keeps its
     value and the 年度 one takes the second label, not the cost label before it."""
