@@ -23,7 +23,10 @@ MONEY = re.compile(r"元|\d\s*万\s*/")
 COUNT = re.compile(r"\d\s*(万|千|百)?\s*[项个家人次场期篇册套件条种所名位台批份户座本部处辆张幅轮]")
 COST_NAME = re.compile(r"成本|费|资金|补助|补贴|支出|标准|金额|价格|单价|预算|经费|款")
 # Money that is an effect, not a cost: 带动社会资金投入, 科研经费收入, 产值.
-BENEFIT_MONEY = re.compile(r"收入|投入|带动|撬动|拉动|产值|营业|效益|增收|节约|节省|吸引|融资|投资")
+BENEFIT_MONEY = re.compile(r"收入|收益|投入|带动|撬动|拉动|产值|营业|效益|增收|节约|节省|吸引|融资|投资")
+# Money the project brings in, an economic effect whatever label it sits under (投资 and 投入
+# alone may be the project's own spending: 项目总投资, 财政资金投入).
+EARNED_MONEY = re.compile(r"收入|收益|带动|撬动|拉动|产值|营业额|增收|融资")
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
@@ -59,6 +62,8 @@ def content_kind(name: str, value: str) -> str:
     if not percent and "元" not in value and (digit or "年" in value or "月" in value) and DATE.search(value):
         return "date"
     if ("元" in value or digit and "万" in value) and MONEY.search(value):
+        if EARNED_MONEY.search(name):
+            return "benefit"
         return "cost" if COST_NAME.search(name) and not BENEFIT_MONEY.search(name) else "money"
     if ("时" in name or "进度" in name) and TIMELY.search(name) and not (percent and name.endswith("率")):
         return "timely"  # (a rate in %, 及时率 or 进度款…达标率, is a quality: the gold files it so)
@@ -79,7 +84,9 @@ FITS: dict[str, dict[str, float]] = {
     "satisfaction": {"满意度": 1.0, **{c: -1.0 for c in PRODUCT}},
     "date": _one_of("时效"),
     "cost": _one_of("成本"),
-    "money": {"成本": 0.25, "数量": -0.5, "质量": -0.5, "时效": -1.0},  # 投资额, 产值: money, not cost
+    "money": {"成本": 0.25, "数量": -0.5, "质量": -0.5, "时效": -1.0},
+    # money an effect brings (带动投资 ≥1000万元, 成果转化收益, 产值): 经济效益, not a cost
+    "benefit": {"经济效益": 1.0, "成本": -0.5, "数量": -0.5, "质量": -0.5, "时效": -1.0},
     "timely": {"时效": 1.0, "数量": -0.5, "成本": -0.5},
     "count": {"数量": 1.0, "时效": -1.0, "成本": -1.0, "质量": -0.5},
     "rate": {"质量": 0.5, "数量": -0.5, "成本": -0.5},

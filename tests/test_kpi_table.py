@@ -111,6 +111,22 @@ def test_a_printed_label_over_rows_that_all_read_as_another_keeps_one_of_them():
     assert "质量指标" in [k.level2 for k in period]
 
 
+def test_money_a_project_brings_in_above_a_page_break_joins_the_economic_label_after_it():
+    """A page break splits the merged 经济效益 cell, and the label is printed below the rows
+    before the break (seed 000): money earned (收入, 带动投资) is an economic effect, not a cost."""
+    period, _, _ = _read(
+        "\t产出指标\t成本指标\t中试基地总成本\t≤200万元\t成本指标\t中试基地总成本\t≤200万元\n"
+        "\t\t\t国创中心总成本\t≤1000万元\t\t国创中心总成本\t≤1000万元\n"
+        "\t\t\t国创中心-横向科研经费收入\t≥200万元\t\t\t\n"
+        "\t\t\t众创空间-带动投资\t≥1000万元\t\t\t\n"
+        "\t效益指标\t经济效益\t依托省实验室获得成果转化收入\t≥800万元\t经济效益\t转化形成新产品\t≥3台/套\n"
+    )
+    assert [(k.level2, k.level3) for k in period] == [
+        ("成本指标", "中试基地总成本"), ("成本指标", "国创中心总成本"), ("经济效益", "国创中心-横向科研经费收入"),
+        ("经济效益", "众创空间-带动投资"), ("经济效益", "依托省实验室获得成果转化收入")]
+    assert period[2].level1 == "效益指标"
+
+
 def test_a_goal_heading_pushed_into_an_indicator_row_is_no_indicator():
     """主要目标 in the level-1 column of a row holding only labels (seed 000): a heading of the
     form above the table, not an indicator with no value."""
@@ -500,8 +516,11 @@ def test_segments_of_a_row_keep_label_name_value_order():
         ("工服人均成本", "≤3562.27元", "cost"),  # 3562.27 is money, not the date 3562.27
         ("完成时间", "2023.12", "date"),
         ("完成时间", "12月底前", "date"),
-        ("带动社会资金投入", "≥5000万元", "money"),  # an effect, though it names 资金
-        ("依托实验室获得科研经费收入", "≥17290万元", "money"),
+        ("带动社会资金投入", "≥5000万元", "benefit"),  # an effect, though it names 资金
+        ("依托实验室获得科研经费收入", "≥17290万元", "benefit"),
+        ("联盟单位产生新的成果转化收益", "≥250万元", "benefit"),
+        ("项目总投资", "≤500万元", "money"),  # the project's own spending, or what it attracts
+        ("中央财政资金投入", "≤500万元", "money"),
         ("平台运维成本", "≤300万元", "cost"),
         # a rate in % is a quality though it names time or progress (seed 002's gold files it so)
         ("管理人员及物业人员薪酬发放及时率", "≥90%", "rate"),
