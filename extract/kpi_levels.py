@@ -119,23 +119,41 @@ def _emptied_labels(items: list[Placed], path: list[int], categories: list[str])
 
 
 def _with_one_row_under(category: str, scores: list[list[float]], categories: list[str]) -> list[int] | None:
-    """The best path that files at least one row under `category`: each row tried there in
-    turn, the path scoring highest kept, and that row held there for the next category (a few
-    dozen rows, a rare table: the search is cheap)."""
+    """The best path that files at least one row under `category`: the first row (and state of
+    the category) whose best path through it scores highest, held there for the next category.
+
+    The best total through each row and state comes from one forward and one backward pass,
+    not one search per row (_through)."""
     states = [s for s, c in enumerate(categories) if c == category]
-    best: tuple[float, list[int], list[float], int] | None = None
-    for row in scores:
-        for s in states:
-            row[s] += FIXED
-            path = _each_best_in_order(scores) or _monotone_best(scores)
-            total = sum(r[p] for r, p in zip(scores, path))
-            row[s] -= FIXED
-            if best is None or total > best[0]:
-                best = (total, path, row, s)
-    if best is None:
+    if not states:
         return None
-    best[2][best[3]] += FIXED
-    return best[1]
+    through = _through(scores)
+    j, s = max(((j, s) for j in range(len(scores)) for s in states), key=lambda js: (through[js[0]][js[1]], -js[0]))
+    scores[j][s] += FIXED
+    return _each_best_in_order(scores) or _monotone_best(scores)
+
+
+def _through(scores: list[list[float]]) -> list[list[float]]:
+    """For each row and state, the best total of a non-decreasing path through that state there."""
+    k = len(scores[0])
+    forward = [list(scores[0])]
+    for row in scores[1:]:
+        best, prev = float("-inf"), forward[-1]
+        here = []
+        for s in range(k):
+            best = max(best, prev[s])
+            here.append(best + row[s])
+        forward.append(here)
+    backward = [list(scores[-1])]
+    for row in reversed(scores[:-1]):
+        best, nxt = float("-inf"), backward[-1]
+        here = [0.0] * k
+        for s in reversed(range(k)):
+            best = max(best, nxt[s])
+            here[s] = best + row[s]
+        backward.append(here)
+    backward.reverse()
+    return [[f + b - r for f, b, r in zip(fw, bw, row)] for fw, bw, row in zip(forward, backward, scores)]
 
 
 def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categories: list[str]) -> None:
