@@ -1018,8 +1018,11 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
     elif third:  # rows unseen: a third copy is the other column's unless every row has one
         fourth = segs[i + 3] if i + 3 < len(segs) else None
         same_row = not (fourth and fourth.l2 and _label(fourth) == key and fourth.name)
-    elif not after.l2:  # rows unseen, but each column fills its group from the top: a column
-        return "empty"  # with nothing on the group's first row has nothing under the label
+    elif not after.l2:  # rows unseen, but the group's names tell: copies of one another mean
+        # both columns list it, so the two copies were printed side by side (_labels_side_by_side);
+        # else each column fills its group from the top, and one with nothing on the group's
+        # first row has nothing under the label
+        return "merged" if _names_repeat(segs, i + 1) else "empty"
     else:
         return None  # rows unseen: either reading may be wrong, so neither is taken
     if after.l2 and not third:  # the next row's own label: not this row's third copy
@@ -1055,6 +1058,22 @@ def _labels_side_by_side(segs: list[Segment]) -> bool:
         and second.name is not None and not second.l2 and not second.l1
         and _label(label) == _label(first)
     )
+
+
+def _names_repeat(segs: list[Segment], start: int) -> bool:
+    """A name printed twice in the label's group from `start` on: both columns list the group's
+    indicators (their copies of one another), so the labels were printed side by side, one per
+    column, and not one of them over an empty column."""
+    seen: set[str] = set()
+    for seg in segs[start:]:
+        if seg is not segs[start] and (seg.l1 or seg.l2):
+            break
+        if seg.name:
+            key = squash(seg.name)
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
 
 
 def _looks_two_sided(parsed: list[tuple[Row, list[Segment]]]) -> bool:

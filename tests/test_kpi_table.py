@@ -566,6 +566,18 @@ def test_a_label_printed_empty_in_one_column_leaves_the_groups_rows_to_the_other
     assert [k.level3 for k in annual] == ["完成核心工作任务", "履职成本及项目", "申请专利数"]
 
 
+def test_labels_side_by_side_in_one_cell_per_line_label_each_column_where_both_list_the_group():
+    """社会效益 / 社会效益 / 促进… / 有效促进 / 举办… / ≥1个, then rows holding the same names in
+    both columns: the copies were printed side by side, one per column (not an empty 实施期)."""
+    cells = ("经济效益,带动投资额,≥1200万元,经济效益,申请国家级项目,≥3项,社会效益,社会效益,促进创新能力提升情况,有效促进,"
+             "举办国际学术会议次数,≥1个,发表科研论文数量,≥10篇,新增知识产权数量,≥80个,新增知识产权数量,≥80个,"
+             "发表科研论文数量,≥10篇").split(",")
+    period, annual, _ = _cells(_STREAM_HEADER + cells)
+    assert [k.level3 for k in period] == ["带动投资额", "促进创新能力提升情况", "发表科研论文数量", "新增知识产权数量"]
+    assert [k.level3 for k in annual] == ["申请国家级项目", "举办国际学术会议次数", "新增知识产权数量", "发表科研论文数量"]
+    assert {k.level2 for k in period[1:] + annual[1:]} == {"社会效益"}
+
+
 def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column():
     """⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value: the converter dropped the empty cells between
     the 实施期 indicator and the 年度 label, so the positions mislead; the second copy is the
