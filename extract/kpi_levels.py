@@ -27,6 +27,8 @@ BENEFIT_MONEY = re.compile(r"收入|收益|投入|带动|撬动|拉动|产值|�
 # Money the project brings in, an economic effect whatever label it sits under (投资 and 投入
 # alone may be the project's own spending: 项目总投资, 财政资金投入).
 EARNED_MONEY = re.compile(r"收入|收益|带动|撬动|拉动|产值|营业额|增收|融资")
+CAPPED = re.compile(r"\s*(?:[≤<＜≦]|不超过|不高于|不多于|控制在)")  # an upper bound: what is spent
+FLOOR = re.compile(r"\s*(?:[≥>＞≧]|不低于|不少于)")  # a lower bound: what is to be reached
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
@@ -62,7 +64,7 @@ def content_kind(name: str, value: str) -> str:
     if not percent and "元" not in value and (digit or "年" in value or "月" in value) and DATE.search(value):
         return "date"
     if ("元" in value or digit and "万" in value) and MONEY.search(value):
-        if EARNED_MONEY.search(name):
+        if EARNED_MONEY.search(name) and _earned(name, value):
             return "benefit"
         return "cost" if COST_NAME.search(name) and not BENEFIT_MONEY.search(name) else "money"
     if ("时" in name or "进度" in name) and TIMELY.search(name) and not (percent and name.endswith("率")):
@@ -72,6 +74,14 @@ def content_kind(name: str, value: str) -> str:
     if percent or "率" in name:
         return "rate"
     return ""
+
+
+def _earned(name: str, value: str) -> bool:
+    """Money named as brought in (收入, 带动投资) is an effect unless capped, or named as a
+    payment too (低收入农户补助标准 6000元/户) without a floor to reach (科研经费收入 ≥200万元)."""
+    if CAPPED.match(value):
+        return False
+    return not COST_NAME.search(name) or bool(FLOOR.match(value))
 
 
 def _one_of(category: str) -> dict[str, float]:

@@ -520,6 +520,9 @@ def test_segments_of_a_row_keep_label_name_value_order():
         ("依托实验室获得科研经费收入", "≥17290万元", "benefit"),
         ("联盟单位产生新的成果转化收益", "≥250万元", "benefit"),
         ("项目总投资", "≤500万元", "money"),  # the project's own spending, or what it attracts
+        ("低收入农户补助标准", "≤6000元/户", "money"),  # capped: a payment, though it names 收入
+        ("低收入农户补助标准", "6000元/户", "money"),  # named a payment, with no floor to reach
+        ("融资担保费补贴", "≤200万元", "money"),
         ("中央财政资金投入", "≤500万元", "money"),
         ("平台运维成本", "≤300万元", "cost"),
         # a rate in % is a quality though it names time or progress (seed 002's gold files it so)
