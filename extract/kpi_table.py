@@ -8,6 +8,7 @@ the 年度 column. Column positions, where the layout keeps them, only break tie
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -788,10 +789,14 @@ def _line_starts(tokens: list[Token]) -> list[tuple[int, int]]:
 
 def _fits_under(last: list[Token], ends: list[int], pieces: list[Token]) -> bool:
     """Each piece no wider than the cell it would continue: a cell wraps at its column's width,
-    so its first line is its widest, and a longer line is a cell of its own (pdftotext prints a
+    so its first line is its widest, and a wider line is a cell of its own (pdftotext prints a
     long 年度 name on lines of its own after the row's 实施期 cells: 丙指标 ≥80个 / 能源领域…参与项目 /
-    实施数 / ≥3个)."""
-    return all(len(squash(piece.text)) <= len(squash(last[at].text)) for at, piece in zip(ends, pieces))
+    实施数 / ≥3个). Widths as printed: a Latin letter or digit takes half a Chinese glyph's."""
+    return all(_width(piece.text) <= _width(last[at].text) for at, piece in zip(ends, pieces))
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
 
 
 def _wrapped_alike(last: list[Token], pairs: list[tuple[int, int]], pieces: list[Token]) -> bool:

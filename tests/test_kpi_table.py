@@ -438,6 +438,18 @@ def test_a_long_annual_name_printed_on_lines_of_its_own_is_no_wrap_of_the_row_ab
     assert _triples(annual)[1] == ("社会效益", "能源领域省校合作能源院-吸引省外及国外高水平研发单位参与项目实施数", "≥3个")
 
 
+def test_a_wrapped_line_of_latin_letters_and_digits_is_measured_by_its_printed_width():
+    """ISO9001:2015标准 has more characters than 通过质量管理体系认证企业 but prints narrower
+    (a letter or digit is half a Chinese glyph wide): it is that name's second line."""
+    period, annual, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
+        "产出指标 数量指标 通过质量管理体系认证企业 ≥5家 数量指标 通过质量管理体系认证企业 ≥5家",
+        "ISO9001:2015标准 ISO9001:2015标准",
+        "质量指标 验收合格率 100% 质量指标 验收合格率 100%",
+    ])
+    assert _triples(period)[0] == _triples(annual)[0] == ("数量指标", "通过质量管理体系认证企业ISO9001:2015标准", "≥5家")
+
+
 def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
     lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
              "产出指标 数量指标 开展科技成果转化对接 ≥12场 数量指标 开展科技成果转化对接 ≥4场",
