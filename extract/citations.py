@@ -393,8 +393,15 @@ def _same_document(seen: list[Citation], keys: list[str | None], c: Citation, ke
 
 
 def _same_kind(a: str | None, b: str | None) -> bool:
-    """Both titles notices issuing a document (…印发…的通知), or neither; or one not known."""
-    return not a or not b or bool(_ISSUING.search(a)) == bool(_ISSUING.search(b))
+    """Not a notice issuing a document (…印发…的通知) and a title of another kind: one title
+    not known, both notices, or the other a notice too (…若干政策的通知, the 印发 left out) or
+    the notice's title cut short (…若干措施（试行）)."""
+    if not a or not b:
+        return True
+    notice, other = (a, b) if _ISSUING.search(a) else (b, a)
+    if not _ISSUING.search(notice) or _ISSUING.search(other):
+        return True
+    return other.endswith("通知") or notice.startswith(other)
 
 
 _ISSUING = re.compile(r"印发.+通知$")

@@ -147,6 +147,22 @@ def test_one_number_under_two_titles_stays_two_citations():
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the notice's title cut short
+        "《山西省人民政府办公厅关于印发强化市场主体倍增要素服务保障若干措施（试行）的通知》（晋政办发〔2022〕7号）、"
+        "《山西省人民政府办公厅关于印发强化市场主体倍增要素服务保障若干措施（试行）》（晋政办发〔2022〕7号）",
+        # the notice again, its 印发 left out, or its 〈〉 dropped
+        "《山西省人民政府办公厅关于印发山西省支持科技创新若干政策的通知》（晋政办发〔2022〕7号）；"
+        "《山西省支持科技创新若干政策的通知》（晋政办发〔2022〕7号）",
+        "《关于印发〈山西省科技计划项目管理办法〉的通知》（晋政办发〔2022〕7号）、《山西省科技计划项目管理办法的通知》（晋政办发〔2022〕7号）",
+    ],
+)
+def test_a_notice_named_again_in_other_words_under_its_number_is_one_citation(text):
+    assert len(cite(text)) == 1
+
+
 def test_a_later_mention_fills_in_the_number():
     assert cite("《A办法》要求…按照《A办法》(晋科发〔2020〕1号)") == [("A办法", "晋科发〔2020〕1号")]
 
