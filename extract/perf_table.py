@@ -103,7 +103,47 @@ def _starts_table(rows: Sequence[Row], i: int) -> bool:
     first = rows[i].filled[:1]
     if not first or "称" not in first[0] or not squash(first[0]).startswith("项目名称"):
         return False
+    if len(rows[i].filled) == 1 and _fields_paragraph(rows[i]) is not None:
+        return True
     return any(label in r.key for r in _ahead(rows, i) for label in HEADER_LABELS["supervising"])
+
+
+def fields_paragraphs(rows: Sequence[Row]) -> list[Row]:
+    """The header rows a converter printed as one paragraph line (pymupdf4llm, where it found no
+    table: 项目名称 X 主管部门 Y 实施单位 Z … 实施期资金总额： 3,600,000 … then the texts) as rows
+    of cells again: a cell per word up to the first text that runs on, which follows as a row
+    of its own (a label spliced into it is taken out by `unspliced`)."""
+    out: list[Row] = []
+    for row in rows:
+        split = _fields_paragraph(row) if len(row.filled) == 1 else None
+        out.extend(split or (row,))
+    return out
+
+
+def _fields_paragraph(row: Row) -> tuple[Row, ...] | None:
+    """(the fields' row of cells, the rest of the text) when `row` is one paragraph holding
+    three header fields or more, each label a word of its own; None otherwise."""
+    words = row.filled[0].split()
+    if len(words) < 6 or not squash(words[0]).startswith("项目名称"):
+        return None
+    cut = next((k for k, word in enumerate(words) if len(word) > _FIELD_WORD), len(words))
+    fields = {hit[0] for word in words[:cut] if (hit := split_header_label(word)) and not hit[2]}
+    if len(fields) < 3 or "supervising" not in fields:
+        return None
+    cells = [word for k, word in enumerate(words[:cut]) if not _label_tail(words[:k], word)]
+    head = Row.of_cells(row.line, row.end_line, tuple(cells), indent=row.indent)
+    rest = Row.of_cells(row.line, row.end_line, (" ".join(words[cut:]),), indent=row.indent) if cut < len(words) else None
+    return (head, rest) if rest else (head,)
+
+
+_FIELD_WORD = 24  # a word longer than this is a text running on (项目概况…), not a field's value
+
+
+def _label_tail(before: list[str], word: str) -> bool:
+    """及代码 after 主管部门 … (a label's second line, printed after the value beside it): the
+    rest of an earlier label of the paragraph, not a value."""
+    key = squash(word)
+    return key not in _EXACT_LABELS and any(squash(w) + key in _EXACT_LABELS for w in before[-6:])
 
 
 def _ahead(rows: Sequence[Row], i: int) -> Sequence[Row]:
@@ -432,7 +472,7 @@ def read_project(
 ) -> tuple[PerformanceProject, list[Issue]]:
     """One performance table into a record (`unit_above`: 元 per unit of a 单位：万元 line
     printed above the table, for funds whose label and cells state no unit)."""
-    block = split_block(_without_repeated_name_row(rows), kpi_mode(family) == "columns")
+    block = split_block(fields_paragraphs(_without_repeated_name_row(rows)), kpi_mode(family) == "columns")
     header_rows = join_wrapped_labels(block.rows) if kpi_mode(family) != "columns" else block.rows
     fields = unshift_header(read_header(recentre(unspliced(header_rows))))
     scale = 1 if fields.funds_unit else unit_above

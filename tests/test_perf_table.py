@@ -629,3 +629,31 @@ def test_a_text_row_holding_another_field_is_not_read_across_and_a_label_word_in
     [project] = extract_document(parse_layout(text, "m.md")).performance_projects
     assert project.attribute == "经常性项目" and len(project.legal_bases) == 2
     assert "plan" not in project.texts and "实施计划" in project.texts["overview"]
+
+
+FIELDS_PARAGRAPH = """# **山西省省级预算部门（单位）项目支出绩效目标表**
+
+## （2026 年度）
+
+项目名称 科普服务类项目 主管部门 322-山西省科学技术协会 实施单位 山西省科普服务中心 及代码 项目属性 经常性项目（长期开展） 项目期 99 年 实施期资金总额： 3,600,000 年度资金总额： 3,600,000 其中：中央财政资金 0 其中：中央财政资金 0 项目资金 省级财政资金 0 省级财政资金 0 （元） 市县（区）财政资金 0 市县（区）财政资金 0 单位自筹 3,600,000 单位自筹 3,600,000 其他资金 其他资金 面向基层科普工作者开展科普活动，组织科学传播专业职称评审，建立职称评审档案 项目概况 并组织继续教育培训，壮大科普人才队伍。
+
+|一级指标|二级指标|三级指标|指标值|二级指标|三级指标|指标值|
+|---|---|---|---|---|---|---|
+|产出指标|数量指标|科普活动场次|≥30场|数量指标|科普活动场次|≥30场|
+|满意度指标|服务对象满意度|受众满意度|≥90%|服务对象满意度|受众满意度|≥90%|
+"""
+
+
+def test_header_fields_printed_as_one_paragraph_are_read_as_a_table():
+    """pymupdf4llm prints a table it did not detect as one paragraph line: 项目名称 X 主管部门 Y
+    实施单位 Z 及代码 … 实施期资金总额： 3,600,000 …, then the texts. Each word is a cell again up to
+    the first text running on; 及代码, the 主管部门 label's second line, is no value."""
+    [project] = extract_document(parse_layout(FIELDS_PARAGRAPH, "p.md")).performance_projects
+    assert (project.name, project.supervising_code, project.supervising_dept, project.implementing_unit) == (
+        "科普服务类项目", "322", "山西省科学技术协会", "山西省科普服务中心")
+    assert (project.attribute, project.period) == ("经常性项目（长期开展）", "99年")
+    assert (project.period_funds.total, project.annual_funds.total, project.annual_funds.self_raised) == (
+        3_600_000, 3_600_000, 3_600_000)
+    assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
+        ("数量指标", "科普活动场次", "≥30场"), ("服务对象满意度", "受众满意度", "≥90%")]
+    assert project.line == 5
