@@ -495,8 +495,8 @@ def _frame_run(run: list) -> list:
     if all(c.isdigit() for c in body) and [int(c) for c in body] == list(range(int(body[0]), int(body[0]) + len(body))):
         run = [_first_cell_dropped(entry) if entry[2] == "pipe" else entry for entry in run]
         rows = [(entry, [c.strip() for c in _pipe_cells(entry[3])]) for entry in run if entry[2] == "pipe"]
-    heading = [c for c in rows[0][1] if c]
-    if heading and all(c.isdigit() for c in heading) and [int(c) for c in heading] == list(range(int(heading[0]), int(heading[0]) + len(heading))):
+    heading = [c for c in rows[0][1] if c]  # (one figure alone is a row's value, not numbering)
+    if len(heading) >= 2 and all(c.isdigit() for c in heading) and [int(c) for c in heading] == list(range(int(heading[0]), int(heading[0]) + len(heading))):
         run = [entry for entry in run if entry is not rows[0][0]]
     return run
 

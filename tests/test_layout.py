@@ -774,3 +774,10 @@ def test_markdown_escapes_are_undone_in_a_markdown_file_read_as_plain_text():
     cells = [c for row in parse_layout(text, "pandoc.md").rows for c in row.filled]
     assert "《办法》（晋政办发[2017]59号）" in cells and ">85%" in cells
     assert "\\>85%" in [c for row in parse_layout(text, "pandoc.txt").rows for c in row.filled]  # text as printed
+
+
+def test_a_first_row_holding_one_figure_is_a_row_not_pandas_column_numbers():
+    """| | | 0 | then | | | 0 |: one figure alone is a row's value; only a run of column numbers
+    (| 0 | 1 | 2 |) is a frame's heading to drop (hypothesis found the first row dropped)."""
+    text = "| | | 0 |\n|---|---|---|\n| | | 0 |\n"
+    assert [row.cells for row in parse_layout(text, "grid").rows] == [("", "", "0"), ("", "", "0")]
