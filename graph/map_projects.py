@@ -149,7 +149,8 @@ def _citations(ctx: Context, node: Term, project_iri: str, citations: tuple[Cita
         if key is not None:
             policy = _policy(ctx, key, c)
             ctx.e.add(cnode, BK.citedPolicy, policy)
-            ctx.e.add(node, relation, policy)
+            if seen[segment + local] == 1:  # (a notice and the measures it issues share a number)
+                ctx.e.add(node, relation, policy)
 
 
 def _citation(ctx: Context, project: Term, node: Term, c: Citation, relation: str) -> None:
