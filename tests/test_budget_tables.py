@@ -22,6 +22,7 @@ from budgetkg.extract.budget_tables import (
     level_of,
     parse_amount,
 )
+from budgetkg.extract.layout import parse_layout
 from budgetkg.extract.model import Row
 from rows import tsv_rows
 
@@ -645,3 +646,26 @@ def test_a_tables_year_heading_is_not_taken_for_the_cover():
     )
     dept = extract_budget_tables(tsv_rows(text)).department
     assert (dept.name, dept.level) == ("山西省科学技术厅", "province")
+
+
+MERGED_COLUMNS = """表三 预算支出总表
+单位：万元
+| 科目编码 科目名称 | 合计 基本支出 | 项目支出 |
+| ------------------------- | ---------------- | ------- |
+| 合计 | 10808.91 5083.98 | 5724.93 |
+| 206 科学技术支出 | 8634.84 3424.91 | 5209.93 |
+| 2060701 机构运行 | 1060.51 1060.51 | |
+| 2060702 科普活动 | 1632.62 | 1632.62 |
+"""
+
+
+def test_columns_a_converter_merged_into_one_cell_are_parted_by_their_headings():
+    """markitdown writes neighbouring columns into one pipe cell, headings and figures alike
+    (| 合计 基本支出 |, | 8634.84 3424.91 |): each cell is split into as many parts as its heading
+    has words; one figure under 合计 基本支出 is the 合计, 基本支出 left blank."""
+    doc = parse_layout(MERGED_COLUMNS, "merged.md")
+    bt = extract_budget_tables(doc.rows)
+    got = [(f.code, f.name, f.total, f.basic, f.project) for f in bt.expenditure_by_function]
+    assert got == [("206", "科学技术支出", 8634.84, 3424.91, 5209.93), ("2060701", "机构运行", 1060.51, 1060.51, None),
+                   ("2060702", "科普活动", 1632.62, None, 1632.62)]
+    assert (bt.totals["expenditure_basic"], bt.totals["expenditure_project"]) == (5083.98, 5724.93)

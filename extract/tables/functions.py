@@ -50,6 +50,39 @@ def _columns(rows: Sequence[Row]) -> tuple[list[int] | None, tuple[int, int, int
     return None, (0, 1, 2)
 
 
+def merged_columns_split(rows: Sequence[Row]) -> Sequence[Row]:
+    """A table whose converter merged neighbouring columns into one cell, headings and figures
+    alike (markitdown: | 科目编码 科目名称 | 合计 基本支出 | 项目支出 |, | 206 科学技术支出 | 8634.84
+    3424.91 | 5209.93 |), with its columns parted again: each cell split at its white space into
+    as many parts as its heading has words. A cell with fewer parts fills the first ones (a
+    blank 基本支出 after 合计 prints nothing); one with more stays whole."""
+    header = next((r for r in rows if _merged_heading(r)), None)
+    if header is None:
+        return rows
+    widths = [len(c.split()) for c in header.cells]
+    return [_split_cells(r, widths) if r is header or len(r.cells) == len(widths) else r for r in rows]
+
+
+def _merged_heading(row: Row) -> bool:
+    """The 合计 / 基本支出 / 项目支出 headings all in the row, but not each in a cell of its own."""
+    labels = [norm(c) for c in row.cells]
+    if all(x in labels for x in COLUMNS):
+        return False
+    words = [w for c in row.cells for w in c.split()]
+    return all(x in words for x in COLUMNS)
+
+
+def _split_cells(row: Row, widths: list[int]) -> Row:
+    cells: list[str] = []
+    for cell, width in zip(row.cells, widths):
+        parts = cell.split()
+        if width <= 1 or len(parts) > width:
+            cells += [cell] + [""] * (width - 1)
+        else:
+            cells += parts + [""] * (width - len(parts))
+    return Row.of_cells(row.line, row.end_line, tuple(cells), row.heading, indent=row.indent) or row
+
+
 def _parts(code: str, after: Sequence[str], row_cells: Sequence[str], columns, order, kept: bool = False) -> Parts:
     """The amounts of one row, by the header's positions where the table keeps empty cells
     (`kept`: any of its rows has one; a full row is then read by position too)."""
@@ -119,6 +152,7 @@ def _total_parts(items: list, k: int, columns, order, kept: bool = False) -> Par
 
 def read_function_rows(rows: Sequence[Row], label: str, issues: list[Issue]):
     """(coded rows with their parts, the 合计 row's parts and line) of one table."""
+    rows = merged_columns_split(rows)
     columns, order = _columns(rows)
     kept = keeps_positions(rows)
     coded: list[tuple[Coded, Parts]] = []
