@@ -796,7 +796,9 @@ def _fits_under(last: list[Token], ends: list[int], pieces: list[Token]) -> bool
 
 
 def _width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
+    """Narrow (Latin, digits) and half-width forms count half; the rest, Chinese quotation marks
+    and ≥ among them (ambiguous width, but full width in a Chinese font), count one."""
+    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1.0 for c in text if not c.isspace())
 
 
 def _wrapped_alike(last: list[Token], pairs: list[tuple[int, int]], pieces: list[Token]) -> bool:

@@ -450,6 +450,18 @@ def test_a_wrapped_line_of_latin_letters_and_digits_is_measured_by_its_printed_w
     assert _triples(period)[0] == _triples(annual)[0] == ("数量指标", "通过质量管理体系认证企业ISO9001:2015标准", "≥5家")
 
 
+def test_chinese_quotation_marks_count_full_width_in_a_wrapped_line():
+    """“ ” are of ambiguous width but print full width in a Chinese font: 的企业数量比例有提升 is
+    no wider than 参与“揭榜挂帅”项目, so it is that name's second line."""
+    period, _, _ = _wrapped([
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 参与“揭榜挂帅”项目 ≥5家",
+        "的企业数量比例有提升",
+        "质量指标 验收合格率 100%",
+    ])
+    assert _triples(period)[0] == ("数量指标", "参与“揭榜挂帅”项目的企业数量比例有提升", "≥5家")
+
+
 def test_pdftotext_names_wrapped_below_their_row_join_their_own_column():
     lines = ["一级指标 二级指标 三级指标 指标值 二级指标 三级指标 指标值",
              "产出指标 数量指标 开展科技成果转化对接 ≥12场 数量指标 开展科技成果转化对接 ≥4场",
@@ -535,6 +547,10 @@ def test_segments_of_a_row_keep_label_name_value_order():
         ("低收入农户补助标准", "≤6000元/户", "money"),  # capped: a payment, though it names 收入
         ("低收入农户补助标准", "6000元/户", "money"),  # named a payment, with no floor to reach
         ("融资担保费补贴", "≤200万元", "money"),
+        ("融资担保费补贴", "200万元", "money"),
+        ("带动社会资金投入", "5000万元以上", "benefit"),  # drawn in, whatever words of payment
+        ("科研经费收入", "200万元", "benefit"),  # 收入 is the head word, after 经费
+        ("收入困难家庭救助标准", "300元/户", "money"),  # 标准 is
         ("中央财政资金投入", "≤500万元", "money"),
         ("平台运维成本", "≤300万元", "cost"),
         # a rate in % is a quality though it names time or progress (seed 002's gold files it so)
