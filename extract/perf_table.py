@@ -127,10 +127,11 @@ def _fields_paragraph(row: Row) -> tuple[Row, ...] | None:
     if len(words) < 6 or not squash(words[0]).startswith("项目名称"):
         return None
     cut = next((k for k, word in enumerate(words) if len(word) > _FIELD_WORD), len(words))
-    fields = {hit[0] for word in words[:cut] if (hit := split_header_label(word)) and not hit[2]}
+    labels = [_bare_label(word) for word in words[:cut]]
+    fields = {f for k, f in enumerate(labels) if f and k + 1 < cut and not labels[k + 1]}  # with a value after
     if len(fields) < 3 or "supervising" not in fields:
         return None
-    cells = [word for k, word in enumerate(words[:cut]) if not _label_tail(words[:k], word)]
+    cells = [word for k, word in enumerate(words[:cut]) if not _label_tail(words[max(0, k - 6) : k], word)]
     head = Row.of_cells(row.line, row.end_line, tuple(cells), indent=row.indent)
     rest = Row.of_cells(row.line, row.end_line, (" ".join(words[cut:]),), indent=row.indent) if cut < len(words) else None
     return (head, rest) if rest else (head,)
@@ -139,11 +140,17 @@ def _fields_paragraph(row: Row) -> tuple[Row, ...] | None:
 _FIELD_WORD = 24  # a word longer than this is a text running on (项目概况…), not a field's value
 
 
+def _bare_label(word: str) -> str | None:
+    """The field of a word that is a header label and nothing more (主管部门, 实施期资金总额：)."""
+    hit = split_header_label(word)
+    return hit[0] if hit and not hit[2] else None
+
+
 def _label_tail(before: list[str], word: str) -> bool:
     """及代码 after 主管部门 … (a label's second line, printed after the value beside it): the
     rest of an earlier label of the paragraph, not a value."""
     key = squash(word)
-    return key not in _EXACT_LABELS and any(squash(w) + key in _EXACT_LABELS for w in before[-6:])
+    return key not in _EXACT_LABELS and any(squash(w) + key in _EXACT_LABELS for w in before)
 
 
 def _ahead(rows: Sequence[Row], i: int) -> Sequence[Row]:

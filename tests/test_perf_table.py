@@ -657,3 +657,10 @@ def test_header_fields_printed_as_one_paragraph_are_read_as_a_table():
     assert [(k.level2, k.level3, k.value) for k in project.annual_kpis] == [
         ("数量指标", "科普活动场次", "≥30场"), ("服务对象满意度", "受众满意度", "≥90%")]
     assert project.line == 5
+
+
+def test_a_line_of_labels_without_values_is_no_header_paragraph():
+    """项目名称 主管部门 实施单位 项目属性 年度资金 备注: a list's heading line, each label next to
+    another label, opens no performance table."""
+    text = FIELDS_PARAGRAPH + "\n项目名称 主管部门 实施单位 项目属性 年度资金 备注\n科技创新券 科技厅 科技厅 经常性 15.00 无\n"
+    assert [p.name for p in extract_document(parse_layout(text, "p.md")).performance_projects] == ["科普服务类项目"]
