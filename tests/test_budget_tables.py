@@ -669,3 +669,22 @@ def test_columns_a_converter_merged_into_one_cell_are_parted_by_their_headings()
     assert got == [("206", "科学技术支出", 8634.84, 3424.91, 5209.93), ("2060701", "机构运行", 1060.51, 1060.51, None),
                    ("2060702", "科普活动", 1632.62, None, 1632.62)]
     assert (bt.totals["expenditure_basic"], bt.totals["expenditure_project"]) == (5083.98, 5724.93)
+
+
+@pytest.mark.parametrize(
+    ("heading", "row", "expected"),
+    [
+        # a flattened two-row header: one heading of two words over each column, figures apart
+        ("| 科目编码 | 科目名称 | 本年支出 合计 | 本年支出 基本支出 | 本年支出 项目支出 |",
+         "| 206 | 科学技术支出 | 8634.84 | 3424.91 | 5209.93 |", (8634.84, 3424.91, 5209.93)),
+        # a lone figure under 基本支出 项目支出 cannot tell which: left unplaced, not guessed
+        ("| 科目编码 科目名称 | 合计 | 基本支出 项目支出 |",
+         "| 206 科学技术支出 | 1632.62 | 1632.62 |", (1632.62, None, None)),
+    ],
+)
+def test_headings_of_several_words_part_cells_only_where_figures_were_merged(heading, row, expected):
+    merged = "| 2060101 行政运行 | 50.00 | 30.00 20.00 |" if "基本支出 项目支出" in heading else ""
+    text = f"表三 预算支出总表\n单位：万元\n{heading}\n|---|---|---|---|---|\n{row}\n{merged}\n"
+    bt = extract_budget_tables(parse_layout(text, "m.md").rows)
+    first = bt.expenditure_by_function[0]
+    assert (first.total, first.basic, first.project) == expected

@@ -54,13 +54,27 @@ def merged_columns_split(rows: Sequence[Row]) -> Sequence[Row]:
     """A table whose converter merged neighbouring columns into one cell, headings and figures
     alike (markitdown: | 科目编码 科目名称 | 合计 基本支出 | 项目支出 |, | 206 科学技术支出 | 8634.84
     3424.91 | 5209.93 |), with its columns parted again: each cell split at its white space into
-    as many parts as its heading has words. A cell with fewer parts fills the first ones (a
-    blank 基本支出 after 合计 prints nothing); one with more stays whole."""
+    as many parts as its heading has words, where some cell holds as many figures as that. A
+    cell with fewer parts fills the first ones under 合计 (a blank 基本支出 after it prints
+    nothing) and is left unplaced under any other pair; one with more stays whole."""
     header = next((r for r in rows if _merged_heading(r)), None)
     if header is None:
         return rows
     widths = [len(c.split()) for c in header.cells]
-    return [_split_cells(r, widths) if r is header or len(r.cells) == len(widths) else r for r in rows]
+    body = [r for r in rows if r is not header and len(r.cells) == len(widths)]
+    if not any(_figures_merged(r, widths) for r in body):
+        return rows  # 本年支出 合计: one heading of two words (a flattened two-row header)
+    firsts = [c.split()[0] if c.split() else "" for c in header.cells]
+    return [_split_cells(r, widths, firsts) if r is header or r in body else r for r in rows]
+
+
+def _figures_merged(row: Row, widths: list[int]) -> bool:
+    """A cell holding as many figures as its heading has words: columns merged, not a heading
+    of several words over one column."""
+    return any(
+        width >= 2 and len(parts := cell.split()) == width and all(parse_amount(p) is not None for p in parts)
+        for cell, width in zip(row.cells, widths)
+    )
 
 
 def _merged_heading(row: Row) -> bool:
@@ -72,14 +86,18 @@ def _merged_heading(row: Row) -> bool:
     return all(x in words for x in COLUMNS)
 
 
-def _split_cells(row: Row, widths: list[int]) -> Row:
+def _split_cells(row: Row, widths: list[int], firsts: list[str]) -> Row:
+    """Each cell in its heading's parts; fewer parts fill the first ones, but a lone figure does
+    so only under a heading opening with 合计 (always printed): else it is left unplaced."""
     cells: list[str] = []
-    for cell, width in zip(row.cells, widths):
+    for cell, width, first in zip(row.cells, widths, firsts):
         parts = cell.split()
         if width <= 1 or len(parts) > width:
             cells += [cell] + [""] * (width - 1)
-        else:
+        elif len(parts) == width or norm(first) in ("合计", "总计") or parse_amount(parts[0]) is None:
             cells += parts + [""] * (width - len(parts))
+        else:
+            cells += [""] * width
     return Row.of_cells(row.line, row.end_line, tuple(cells), row.heading, indent=row.indent) or row
 
 
