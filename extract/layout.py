@@ -491,14 +491,22 @@ def _frame_run(run: list) -> list:
     if len(rows) < 2:
         return run
     firsts = [cells[0] for _, cells in rows]
-    body = firsts[1:] if not firsts[0] else firsts
-    if all(c.isdigit() for c in body) and [int(c) for c in body] == list(range(int(body[0]), int(body[0]) + len(body))):
+    indexed = _counts_up(firsts[1:] if not firsts[0] else firsts)
+    if indexed:
         run = [_first_cell_dropped(entry) if entry[2] == "pipe" else entry for entry in run]
         rows = [(entry, [c.strip() for c in _pipe_cells(entry[3])]) for entry in run if entry[2] == "pipe"]
-    heading = [c for c in rows[0][1] if c]  # (one figure alone is a row's value, not numbering)
-    if len(heading) >= 2 and all(c.isdigit() for c in heading) and [int(c) for c in heading] == list(range(int(heading[0]), int(heading[0]) + len(heading))):
+    heading = [c for c in rows[0][1] if c]  # one figure alone is a row's value, unless under an index
+    if _counts_up(heading) and (len(heading) >= 2 or indexed):
         run = [entry for entry in run if entry is not rows[0][0]]
     return run
+
+
+def _counts_up(cells: list[str]) -> bool:
+    """0, 1, 2 … (or from any start): a frame's numbering."""
+    if not cells or not all(c.isdigit() for c in cells):
+        return False
+    start = int(cells[0])
+    return [int(c) for c in cells] == list(range(start, start + len(cells)))
 
 
 def _first_cell_dropped(entry: tuple) -> tuple:

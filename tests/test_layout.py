@@ -781,3 +781,10 @@ def test_a_first_row_holding_one_figure_is_a_row_not_pandas_column_numbers():
     (| 0 | 1 | 2 |) is a frame's heading to drop (hypothesis found the first row dropped)."""
     text = "| | | 0 |\n|---|---|---|\n| | | 0 |\n"
     assert [row.cells for row in parse_layout(text, "grid").rows] == [("", "", "0"), ("", "", "0")]
+
+
+
+def test_a_one_column_pandas_frame_drops_its_column_number_under_an_index():
+    """|    | 0 | over an index column 0, 1: the lone 0 heads a frame, not a row."""
+    text = "|    | 0 |\n|---:|:---|\n|  0 | 项目概况 |\n|  1 | 开展科普活动 |\n"
+    assert [row.cells for row in parse_layout(text, "frame.md").rows] == [("项目概况",), ("开展科普活动",)]
