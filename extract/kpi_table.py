@@ -42,6 +42,7 @@ _UNITS = "万亿千百元个项家人次场期篇册套件条种所名位台批�
 UNIT_GLYPHS = frozenset(_UNITS)  # a figure cut after one of these may have more unit to come (人 / 次)
 _FIGURE_END_GLYPHS = frozenset("/%％‰度以上下内前后底末初旬左右")  # what else ends a figure: …/月, 90 / %, 月 / 底
 FIGURE_TAILS = frozenset(["前", "底前", "日前", "之前", "以前", "以上", "以下", "以内"])  # 10月底 / 前
+DATE_TAIL = re.compile(r"[月日](?:底|末|初|中|上旬|中旬|下旬)?(?:前|之前|以前)?")  # 2026年12 / 月底前
 PAGE_NUMBER = re.compile(r"\s*[-—]?\s*\d{1,3}\s*[-—]?\s*")  # 2, - 12 -
 YEAR_MONTH = re.compile(r"(?:19|20)\d\d年\d{1,2}月")
 DATE_WORD = re.compile(r"^(?:19|20)\d\d\s*年|^\d{1,2}\s*月")
@@ -671,6 +672,7 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     a label as the vocabulary prints it and the first piece is not; a copy of a label cut
     short right above it is dropped, and the last line of a wrapped name or figure joins it."""
     vocab = level_labels()
+    rows = [part for row in rows for part in _label_after_figure(row, vocab)]
     out: list[Row] = []
     i = 0
     while i < len(rows):
@@ -690,6 +692,33 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     return out
 
 
+def _label_after_figure(row: Row, vocab: dict[str, LevelLabel]) -> tuple[Row, ...]:
+    """1000 元/月成本指标: a figure and the next cell's label printed on one text line (PyMuPDF
+    joins what stands on one baseline), as two cells, each a line of its own."""
+    text = row.text
+    if not text.endswith("指标") or len(row.filled) != 1:
+        return (row,)
+    key = row.key
+    for size in range(4, min(len(key), 9)):
+        head, label = key[:-size], key[-size:]
+        if label in vocab and head and is_figure(head):
+            cut = _cut_before(text, size)
+            return (Row.of_cells(row.line, row.end_line, (text[:cut].rstrip(),)),
+                    Row.of_cells(row.line, row.end_line, (text[cut:].strip(),)))
+    return (row,)
+
+
+def _cut_before(text: str, glyphs: int) -> int:
+    """Where the last `glyphs` non-space characters of `text` begin."""
+    seen = 0
+    for at in range(len(text) - 1, -1, -1):
+        if not text[at].isspace():
+            seen += 1
+            if seen == glyphs:
+                return at
+    return 0
+
+
 def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str, LevelLabel]) -> bool:
     """The last line of the cell above, wrapped (raw pdftotext prints each cell's lines one
     per line): 2025年10月底 / 前 ends a figure; 支持省级创新实验室 / 数量 / ≥7家 ends a name
@@ -698,6 +727,8 @@ def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str
     key = rows[i].key
     if key in FIGURE_TAILS:
         return is_figure(above.text)
+    if above.key[-1:].isdigit() and DATE_TAIL.fullmatch(key):  # 2026 年12 / 月底前
+        return is_figure(above.text) and is_figure(above.key + key)
     if len(key) <= 2 and all(c in UNIT_GLYPHS or c in _FIGURE_END_GLYPHS for c in key):
         return is_figure(above.text) and is_figure(above.key + key)  # ≥5人 / 次, 52457平方 / 米, ≥637元/人 / /月
     if key in vocab or level_label(key) is None or i + 1 == len(rows):

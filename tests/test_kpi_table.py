@@ -609,6 +609,16 @@ def test_labels_side_by_side_in_one_cell_per_line_label_each_column_where_both_l
     assert {k.level2 for k in period[1:] + annual[1:]} == {"社会效益"}
 
 
+def test_one_cell_per_line_joins_a_date_cut_before_its_month_and_parts_a_label_on_a_figures_line():
+    """PyMuPDF prints a cell's lines one per line and what shares a baseline on one line:
+    2026 年12 / 月底前 is one date, and 1000 元/月成本指标 a figure then the other column's label."""
+    cells = ["时效指标", "生活补贴发放时间", "2026 年12", "月底前", "时效指标", "生活补贴发放时间", "2026 年12", "月底前",
+             "成本指标", "生活补贴发放标准", "1000 元/月成本指标", "生活补贴发放标准", "1000 元/月"]
+    period, annual, _ = _cells(_STREAM_HEADER + cells)
+    assert _triples(period) == _triples(annual) == [
+        ("时效指标", "生活补贴发放时间", "2026 年12月底前"), ("成本指标", "生活补贴发放标准", "1000 元/月")]
+
+
 def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column():
     """⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value: the converter dropped the empty cells between
     the 实施期 indicator and the 年度 label, so the positions mislead; the second copy is the
