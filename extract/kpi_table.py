@@ -672,7 +672,7 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     a label as the vocabulary prints it and the first piece is not; a copy of a label cut
     short right above it is dropped, and the last line of a wrapped name or figure joins it."""
     vocab = level_labels()
-    rows = [part for row in rows for part in _label_after_figure(row, vocab)]
+    rows = _mirrored_wraps([part for row in rows for part in _label_after_figure(row, vocab)])
     out: list[Row] = []
     i = 0
     while i < len(rows):
@@ -689,6 +689,35 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
         last = rows[i + size - 1]
         out.append(Row.of_cells(rows[i].line, last.end_line, (label,)))  # type: ignore[arg-type]
         i += size
+    return out
+
+
+def _mirrored_wraps(rows: list[Row]) -> list[Row]:
+    """Names the two columns wrap at different widths: 促进各类人才投身我 / 市高质量转型发展 / 促进
+    and 促进各类人才投身我市 / 高质量转型发展 / 促进 spell one name twice, cut in two places, before
+    the same value; each pair of lines is one name (read apart, the second line would be the
+    value and the value the next name). Where both columns cut alike nothing tells, and nothing
+    is joined."""
+    def piece(k: int) -> bool:
+        return len(rows[k].filled) == 1 and level_label(rows[k].key) is None and not is_figure(rows[k].text)
+
+    spans: dict[tuple[str, str], list[int]] = {}
+    for k in range(len(rows) - 2):
+        if piece(k) and piece(k + 1) and len(rows[k + 2].filled) == 1:
+            spans.setdefault((rows[k].key + rows[k + 1].key, rows[k + 2].key), []).append(k)
+    joins = {k for ks in spans.values() if len({rows[k].key for k in ks}) > 1 for k in ks}
+    if not joins:
+        return rows
+    out: list[Row] = []
+    skip = False
+    for k, row in enumerate(rows):
+        if skip:
+            skip = False
+        elif k in joins and k + 1 not in joins:
+            out.append(Row.of_cells(row.line, rows[k + 1].end_line, (row.key + rows[k + 1].key,)))  # type: ignore[arg-type]
+            skip = True
+        else:
+            out.append(row)
     return out
 
 

@@ -619,6 +619,15 @@ def test_one_cell_per_line_joins_a_date_cut_before_its_month_and_parts_a_label_o
         ("时效指标", "生活补贴发放时间", "2026 年12月底前"), ("成本指标", "生活补贴发放标准", "1000 元/月")]
 
 
+def test_one_name_wrapped_at_two_widths_by_the_two_columns_is_one_name_in_each():
+    """促进各类人才投身我 / 市高质量转型发展 / 促进 and 促进各类人才投身我市 / 高质量转型发展 / 促进: one
+    name cut in two places before the same value, so each pair of lines is the name (read
+    apart, the second line would be the value and 促进 the next name)."""
+    cells = ["社会效益", "促进各类人才投身我", "市高质量转型发展", "促进", "社会效益", "促进各类人才投身我市", "高质量转型发展", "促进"]
+    period, annual, _ = _cells(_STREAM_HEADER + cells)
+    assert _triples(period) == _triples(annual) == [("社会效益", "促进各类人才投身我市高质量转型发展", "促进")]
+
+
 def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column():
     """⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value: the converter dropped the empty cells between
     the 实施期 indicator and the 年度 label, so the positions mislead; the second copy is the
