@@ -672,7 +672,7 @@ def join_label_pieces(rows: Sequence[Row]) -> list[Row]:
     a label as the vocabulary prints it and the first piece is not; a copy of a label cut
     short right above it is dropped, and the last line of a wrapped name or figure joins it."""
     vocab = level_labels()
-    rows = _mirrored_wraps([part for row in rows for part in _label_after_figure(row, vocab)])
+    rows = _tails_after_values(_mirrored_wraps([part for row in rows for part in _label_after_figure(row, vocab)]))
     out: list[Row] = []
     i = 0
     while i < len(rows):
@@ -718,6 +718,29 @@ def _mirrored_wraps(rows: list[Row]) -> list[Row]:
             skip = True
         else:
             out.append(row)
+    return out
+
+
+def _tails_after_values(rows: list[Row]) -> list[Row]:
+    """A row whose names wrapped, printed line by line across (PyMuPDF): 举办山西省宋庆龄少年 /
+    1 项 / 举办山西省宋庆龄少 / 1 项 / 儿童发明奖活动 / 年儿童发明奖活动. Each name's second line
+    follows both values; it is joined to its name where the two names come out as one, cut in
+    two places (as `_mirrored_wraps`), the only proof that the lines belong there."""
+    out = list(rows)
+
+    def piece(k: int) -> bool:
+        return len(out[k].filled) == 1 and level_label(out[k].key) is None and not is_figure(out[k].text)
+
+    k = 0
+    while k + 5 < len(out):
+        a, v, b, w, a2, b2 = (out[k + j] for j in range(6))
+        if (piece(k) and piece(k + 2) and piece(k + 4) and piece(k + 5) and is_figure(v.text) and is_figure(w.text)
+                and a.key != b.key and a.key + a2.key == b.key + b2.key):
+            out[k : k + 6] = [Row.of_cells(a.line, a2.end_line, (a.key + a2.key,)), v,  # type: ignore[list-item]
+                              Row.of_cells(b.line, b2.end_line, (b.key + b2.key,)), w]  # type: ignore[list-item]
+            k += 4
+        else:
+            k += 1
     return out
 
 

@@ -628,6 +628,16 @@ def test_one_name_wrapped_at_two_widths_by_the_two_columns_is_one_name_in_each()
     assert _triples(period) == _triples(annual) == [("社会效益", "促进各类人才投身我市高质量转型发展", "促进")]
 
 
+def test_names_wrapped_and_printed_line_by_line_across_a_row_join_their_second_lines():
+    """PyMuPDF prints a row of wrapped cells line by line across: both first lines and values,
+    then both second lines. Where the two names then come out as one, cut in two places, each
+    second line joins its own name."""
+    cells = ["数量指标", "举办山西省宋庆龄少年", "1 项", "举办山西省宋庆龄少", "1 项", "儿童发明奖活动", "年儿童发明奖活动",
+             "质量指标", "创新大赛获得奖项", "≥2 项", "质量指标", "创新大赛获得奖项", "≥2 项"]
+    period, annual, _ = _cells(_STREAM_HEADER + cells)
+    assert [k.level3 for k in period] == [k.level3 for k in annual] == ["举办山西省宋庆龄少年儿童发明奖活动", "创新大赛获得奖项"]
+
+
 def test_a_row_opening_with_both_columns_labels_side_by_side_labels_each_column():
     """⇥社会效益⇥社会效益⇥name⇥value⇥name⇥value: the converter dropped the empty cells between
     the 实施期 indicator and the 年度 label, so the positions mislead; the second copy is the
