@@ -28,9 +28,8 @@ BENEFIT_MONEY = re.compile(r"收入|收益|投入|带动|撬动|拉动|产值|�
 # alone may be the project's own spending: 项目总投资, 财政资金投入).
 EARNED_MONEY = re.compile(r"收入|收益|带动|撬动|拉动|产值|营业额|增收|融资")
 CAPPED = re.compile(r"\s*(?:[≤<＜≦]|不超过|不高于|不多于|控制在)")  # an upper bound: what is spent
-FLOOR = re.compile(r"\s*(?:[≥>＞≧]|不低于|不少于)")  # a lower bound: what is to be reached
-AT_LEAST = re.compile(r"(?:及)?以上\s*$")  # 1亿元以上
-BROUGHT = re.compile(r"带动|撬动|拉动|吸引|产值")  # money drawn in: never the project's payment
+BROUGHT = re.compile(r"带动|撬动|拉动|吸引")  # money drawn in …
+INVESTED = re.compile(r"投入|投资")  # … and put in, after it
 TIMELY = re.compile(r"及时|时限|时间|进度|按时")
 PRODUCT = ("数量", "质量", "时效", "成本")
 
@@ -79,14 +78,14 @@ def content_kind(name: str, value: str) -> str:
 
 
 def _earned(name: str, value: str) -> bool:
-    """Money named as brought in (收入, 带动投资) is an effect, unless capped, or named a payment
-    (低收入农户补助标准 6000元/户: the payment word last) with no floor to reach and nothing drawn
-    in (带动社会资金投入 5000万元 is an effect)."""
+    """Money named as brought in (收入, 带动投资) is an effect, unless capped or named a payment:
+    the name's last word says which (科研经费收入 is income, 低收入农户补助标准 and 带动就业补贴资金
+    are payments; 带动社会资金投入 is money put in)."""
     if CAPPED.match(value):
         return False
-    if BROUGHT.search(name) or FLOOR.match(value) or AT_LEAST.search(value):
-        return True
     earned = max(m.end() for m in EARNED_MONEY.finditer(name))  # a name's head word is its last:
+    if drawn := BROUGHT.search(name):  # 带动社会资金投入: what is drawn in, put in
+        earned = max([earned] + [m.end() for m in INVESTED.finditer(name, drawn.end())])
     paid = max((m.end() for m in COST_NAME.finditer(name)), default=-1)  # 科研经费收入, 低收入…补助标准
     return earned > paid
 

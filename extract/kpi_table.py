@@ -751,7 +751,7 @@ def _label_after_figure(row: Row, vocab: dict[str, LevelLabel]) -> tuple[Row, ..
     if not text.endswith("指标") or len(row.filled) != 1:
         return (row,)
     key = row.key
-    for size in range(4, min(len(key), 9)):
+    for size in range(min(len(key) - 1, 9), 3, -1):  # the longest label first (≥90%社会效益指标)
         head, label = key[:-size], key[-size:]
         if label in vocab and head and is_figure(head):
             cut = _cut_before(text, size)

@@ -551,6 +551,9 @@ def test_segments_of_a_row_keep_label_name_value_order():
         ("带动社会资金投入", "5000万元以上", "benefit"),  # drawn in, whatever words of payment
         ("科研经费收入", "200万元", "benefit"),  # 收入 is the head word, after 经费
         ("收入困难家庭救助标准", "300元/户", "money"),  # 标准 is
+        ("带动就业补贴资金", "500万元", "money"),  # a payment, though it names what it draws in
+        ("低收入人口补助资金", "500万元以上", "money"),  # a floor does not make a payment income
+        ("产值奖励资金", "100万元", "money"),
         ("中央财政资金投入", "≤500万元", "money"),
         ("平台运维成本", "≤300万元", "cost"),
         # a rate in % is a quality though it names time or progress (seed 002's gold files it so)
@@ -626,6 +629,14 @@ def test_one_name_wrapped_at_two_widths_by_the_two_columns_is_one_name_in_each()
     cells = ["社会效益", "促进各类人才投身我", "市高质量转型发展", "促进", "社会效益", "促进各类人才投身我市", "高质量转型发展", "促进"]
     period, annual, _ = _cells(_STREAM_HEADER + cells)
     assert _triples(period) == _triples(annual) == [("社会效益", "促进各类人才投身我市高质量转型发展", "促进")]
+
+
+def test_the_longest_label_glued_to_a_figure_is_parted_from_it():
+    """≥90%社会效益指标: the label is 社会效益指标, not 效益指标 (≥90%社会 would read as a figure too)."""
+    cells = ["数量指标", "培训人数", "≥100人", "数量指标", "培训人数", "≥100人",
+             "社会效益指标", "培训覆盖率", "≥90%社会效益指标", "培训覆盖率", "≥90%"]
+    period, annual, _ = _cells(_STREAM_HEADER + cells)
+    assert _triples(period) == _triples(annual) == [("数量指标", "培训人数", "≥100人"), ("社会效益指标", "培训覆盖率", "≥90%")]
 
 
 def test_names_wrapped_and_printed_line_by_line_across_a_row_join_their_second_lines():
