@@ -688,3 +688,13 @@ def test_headings_of_several_words_part_cells_only_where_figures_were_merged(hea
     bt = extract_budget_tables(parse_layout(text, "m.md").rows)
     first = bt.expenditure_by_function[0]
     assert (first.total, first.basic, first.project) == expected
+
+
+def test_a_heading_of_column_names_parts_its_cells_though_no_row_fills_both():
+    """| 合计 基本支出 | over a 政府性基金 table with 基本支出 blank on every row: still merged columns,
+    so 项目支出 keeps its figure."""
+    text = ("表三 预算支出总表\n单位：万元\n| 科目编码 科目名称 | 合计 基本支出 | 项目支出 |\n|---|---|---|\n"
+            "| 206 科学技术支出 | 100.00 | 100.00 |\n| 2060702 科普活动 | 100.00 | 100.00 |\n")
+    bt = extract_budget_tables(parse_layout(text, "m.md").rows)
+    assert [(f.code, f.total, f.basic, f.project) for f in bt.expenditure_by_function] == [
+        ("206", 100.0, None, 100.0), ("2060702", 100.0, None, 100.0)]

@@ -62,10 +62,16 @@ def merged_columns_split(rows: Sequence[Row]) -> Sequence[Row]:
         return rows
     widths = [len(c.split()) for c in header.cells]
     body = [r for r in rows if r is not header and len(r.cells) == len(widths)]
-    if not any(_figures_merged(r, widths) for r in body):
+    if not _names_columns(header) and not any(_figures_merged(r, widths) for r in body):
         return rows  # 本年支出 合计: one heading of two words (a flattened two-row header)
     firsts = [c.split()[0] if c.split() else "" for c in header.cells]
     return [_split_cells(r, widths, firsts) if r is header or r in body else r for r in rows]
+
+
+def _names_columns(header: Row) -> bool:
+    """A heading cell of column names only (合计 基本支出): columns merged, whether or not a row
+    fills both (a 政府性基金 table leaves 基本支出 blank on every row)."""
+    return any(len(words := c.split()) >= 2 and all(norm(w) in COLUMNS for w in words) for c in header.cells)
 
 
 def _figures_merged(row: Row, widths: list[int]) -> bool:
