@@ -150,26 +150,23 @@ def _with_one_row_under(category: str, scores: list[list[float]], categories: li
 
 
 def _through(scores: list[list[float]]) -> list[list[float]]:
-    """For each row and state, the best total of a non-decreasing path through that state there."""
-    k = len(scores[0])
-    forward = [list(scores[0])]
-    for row in scores[1:]:
-        best, prev = float("-inf"), forward[-1]
-        here = []
-        for s in range(k):
-            best = max(best, prev[s])
-            here.append(best + row[s])
-        forward.append(here)
-    backward = [list(scores[-1])]
-    for row in reversed(scores[:-1]):
-        best, nxt = float("-inf"), backward[-1]
-        here = [0.0] * k
-        for s in reversed(range(k)):
-            best = max(best, nxt[s])
-            here[s] = best + row[s]
-        backward.append(here)
-    backward.reverse()
+    """For each row and state, the best total of a non-decreasing path through that state there:
+    the best path to it, plus the best from it (the forward pass over the rows and states reversed)."""
+    forward = _forward(scores)
+    backward = [row[::-1] for row in reversed(_forward([row[::-1] for row in reversed(scores)]))]
     return [[f + b - r for f, b, r in zip(fw, bw, row)] for fw, bw, row in zip(forward, backward, scores)]
+
+
+def _forward(scores: list[list[float]]) -> list[list[float]]:
+    """For each row and state, the best total of a non-decreasing path ending there."""
+    out = [list(scores[0])]
+    for row in scores[1:]:
+        best, prev, here = float("-inf"), out[-1], []
+        for s, score in enumerate(row):
+            best = max(best, prev[s])
+            here.append(best + score)
+        out.append(here)
+    return out
 
 
 def _hold_printed_labels(items: list[Placed], scores: list[list[float]], categories: list[str]) -> None:

@@ -698,12 +698,9 @@ def _mirrored_wraps(rows: list[Row]) -> list[Row]:
     the same value; each pair of lines is one name (read apart, the second line would be the
     value and the value the next name). Where both columns cut alike nothing tells, and nothing
     is joined."""
-    def piece(k: int) -> bool:
-        return len(rows[k].filled) == 1 and level_label(rows[k].key) is None and not is_figure(rows[k].text)
-
     spans: dict[tuple[str, str], list[int]] = {}
     for k in range(len(rows) - 2):
-        if piece(k) and piece(k + 1) and len(rows[k + 2].filled) == 1:
+        if _is_piece(rows[k]) and _is_piece(rows[k + 1]) and len(rows[k + 2].filled) == 1:
             spans.setdefault((rows[k].key + rows[k + 1].key, rows[k + 2].key), []).append(k)
     joins = {k for ks in spans.values() if len({rows[k].key for k in ks}) > 1 for k in ks}
     if not joins:
@@ -727,14 +724,10 @@ def _tails_after_values(rows: list[Row]) -> list[Row]:
     follows both values; it is joined to its name where the two names come out as one, cut in
     two places (as `_mirrored_wraps`), the only proof that the lines belong there."""
     out = list(rows)
-
-    def piece(k: int) -> bool:
-        return len(out[k].filled) == 1 and level_label(out[k].key) is None and not is_figure(out[k].text)
-
     k = 0
     while k + 5 < len(out):
         a, v, b, w, a2, b2 = (out[k + j] for j in range(6))
-        if (piece(k) and piece(k + 2) and piece(k + 4) and piece(k + 5) and is_figure(v.text) and is_figure(w.text)
+        if (all(map(_is_piece, (a, b, a2, b2))) and is_figure(v.text) and is_figure(w.text)
                 and a.key != b.key and a.key + a2.key == b.key + b2.key):
             out[k : k + 6] = [Row.of_cells(a.line, a2.end_line, (a.key + a2.key,)), v,  # type: ignore[list-item]
                               Row.of_cells(b.line, b2.end_line, (b.key + b2.key,)), w]  # type: ignore[list-item]
@@ -742,6 +735,11 @@ def _tails_after_values(rows: list[Row]) -> list[Row]:
         else:
             k += 1
     return out
+
+
+def _is_piece(row: Row) -> bool:
+    """A line of one cell that is neither a label nor a figure: a piece of a name, maybe."""
+    return len(row.filled) == 1 and level_label(row.key) is None and not is_figure(row.text)
 
 
 def _label_after_figure(row: Row, vocab: dict[str, LevelLabel]) -> tuple[Row, ...]:
@@ -779,10 +777,9 @@ def _tail_of_cell_above(above: Row, rows: Sequence[Row], i: int, vocab: dict[str
     key = rows[i].key
     if key in FIGURE_TAILS:
         return is_figure(above.text)
-    if above.key[-1:].isdigit() and DATE_TAIL.fullmatch(key):  # 2026 年12 / 月底前
-        return is_figure(above.text) and is_figure(above.key + key)
-    if len(key) <= 2 and all(c in UNIT_GLYPHS or c in _FIGURE_END_GLYPHS for c in key):
-        return is_figure(above.text) and is_figure(above.key + key)  # ≥5人 / 次, 52457平方 / 米, ≥637元/人 / /月
+    unit_tail = len(key) <= 2 and all(c in UNIT_GLYPHS or c in _FIGURE_END_GLYPHS for c in key)
+    if unit_tail or (above.key[-1:].isdigit() and DATE_TAIL.fullmatch(key)):  # ≥5人 / 次, 52457平方 / 米,
+        return is_figure(above.text) and is_figure(above.key + key)  # ≥637元/人 / /月, 2026 年12 / 月底前
     if key in vocab or level_label(key) is None or i + 1 == len(rows):
         return False
     return (
@@ -1121,8 +1118,8 @@ def _label_twice(segs: list[Segment], i: int, cells: bool, blank_rows: bool) -> 
 
 
 def _after_a_name(sides: list[int], segs: list[Segment]) -> bool:
-    """A segment placed after a named one in the same column: a column group reads labels,
-    name, value, so the positions are wrong (⇥效益指标⇥⇥⇥经济效益⇥name⇥⇥value⇥经济效益, the row
+    """A segment placed after a named one in the same column, a second name among them: a
+    column group reads labels, name, value, so the positions are wrong (⇥效益指标⇥⇥⇥经济效益⇥name⇥⇥value⇥经济效益, the row
     shifted right: the last label is the 年度 column's, the indicator the 实施期's)."""
     named: set[int] = set()
     for side, seg in zip(sides, segs):
@@ -1181,8 +1178,7 @@ def _sided(segs: list[Segment], columns: Columns, two_sided: bool, row: Row, iss
                 (1, replace(second, l2=list(first.l2), label_line=first.label_line))]
     if columns.split is not None and all(s.col is not None for s in segs):
         sides = [1 if s.col >= columns.split else 0 for s in segs]  # type: ignore[operator]
-        named_sides = [side for side, g in zip(sides, segs) if g.name]
-        if sides == sorted(sides) and len(named_sides) == len(set(named_sides)) and not _after_a_name(sides, segs):
+        if sides == sorted(sides) and not _after_a_name(sides, segs):  # (one name per column)
             return list(zip(sides, segs))
     named = [s for s in segs if s.name]
     if len(named) > 2:

@@ -123,6 +123,8 @@ def fields_paragraphs(rows: Sequence[Row]) -> list[Row]:
 def _fields_paragraph(row: Row) -> tuple[Row, ...] | None:
     """(the fields' row of cells, the rest of the text) when `row` is one paragraph holding
     three header fields or more, each label a word of its own; None otherwise."""
+    if not row.key.startswith("项目名称"):  # most rows: no split
+        return None
     words = row.filled[0].split()
     if len(words) < 6 or not squash(words[0]).startswith("项目名称"):
         return None

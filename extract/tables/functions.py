@@ -61,11 +61,11 @@ def merged_columns_split(rows: Sequence[Row]) -> Sequence[Row]:
     if header is None:
         return rows
     widths = [len(c.split()) for c in header.cells]
-    body = [r for r in rows if r is not header and len(r.cells) == len(widths)]
+    body = [r for r in rows if len(r.cells) == len(widths)]  # the header among them
     if not _names_columns(header) and not any(_figures_merged(r, widths) for r in body):
         return rows  # 本年支出 合计: one heading of two words (a flattened two-row header)
     firsts = [c.split()[0] if c.split() else "" for c in header.cells]
-    return [_split_cells(r, widths, firsts) if r is header or r in body else r for r in rows]
+    return [_split_cells(r, widths, firsts) if len(r.cells) == len(widths) else r for r in rows]
 
 
 def _names_columns(header: Row) -> bool:
